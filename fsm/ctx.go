@@ -1,0 +1,134 @@
+package fsm
+
+import (
+	"github.com/tidwall/redcon"
+)
+
+// Ctx is what a command handler sees: the database, the deterministic time,
+// its arguments, and a RESP reply buffer. On the write path Now is the log
+// entry's clamped time and Index its log index; on the read path Index is 0
+// and nothing may be changed.
+type Ctx struct {
+	f       *FSM
+	DB      *DB
+	DBIndex int
+	Now     int64
+	Index   uint64
+	Write   bool
+	Args    [][]byte
+	Seed    uint64 // for anything random on the write path: from the entry, never the node
+	out     []byte
+}
+
+// Out returns the reply written so far.
+func (c *Ctx) Out() []byte { return c.out }
+
+// FSM gives handlers that span databases (MOVE, FLUSHALL, SWAPDB) access.
+func (c *Ctx) FSM() *FSM { return c.f }
+
+// Arg returns argument i as a string (copies).
+func (c *Ctx) Arg(i int) string { return string(c.Args[i]) }
+
+// --- keyspace access -------------------------------------------------------
+
+// Lookup returns the live item under key. On the write path an expired key
+// found here is removed, as Redis's expireIfNeeded does; the removal is
+// deterministic because Now comes from the log entry.
+func (c *Ctx) Lookup(key string) (Item, bool) {
+	return c.lookupIn(c.DB, key)
+}
+
+func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
+	it, ok := db.raw(key)
+	if !ok {
+		return Item{}, false
+	}
+	if alive(it, c.Now) {
+		return it, true
+	}
+	if c.Write {
+		db.remove(key)
+		c.f.stats.ExpiredKeys.Add(1)
+	}
+	return Item{}, false
+}
+
+// LookupString returns the string under key, ErrWrongType for another type.
+func (c *Ctx) LookupString(key string) ([]byte, Item, bool, error) {
+	it, ok := c.Lookup(key)
+	if !ok {
+		return nil, it, false, nil
+	}
+	b, isStr := it.Value.([]byte)
+	if !isStr {
+		return nil, it, true, ErrWrongType
+	}
+	return b, it, true, nil
+}
+
+// Set stores it under key, stamped with this entry's index.
+func (c *Ctx) Set(key string, it Item) {
+	c.SetIn(c.DB, key, it)
+}
+
+// SetIn is Set on another database of this FSM.
+func (c *Ctx) SetIn(db *DB, key string, it Item) {
+	c.mustWrite()
+	it.Version = c.Index
+	db.put(key, it)
+}
+
+// Delete removes key; it reports whether a live key was removed.
+func (c *Ctx) Delete(key string) bool {
+	return c.DeleteIn(c.DB, key)
+}
+
+// DeleteIn is Delete on another database of this FSM.
+func (c *Ctx) DeleteIn(db *DB, key string) bool {
+	c.mustWrite()
+	if _, ok := c.lookupIn(db, key); !ok {
+		return false
+	}
+	db.remove(key)
+	return true
+}
+
+// DBAt returns database i, or nil when i is out of range.
+func (c *Ctx) DBAt(i int) *DB {
+	if i < 0 || i >= len(c.f.dbs) {
+		return nil
+	}
+	return c.f.dbs[i]
+}
+
+func (c *Ctx) mustWrite() {
+	if !c.Write {
+		panic("fsm: write attempted on the read path")
+	}
+}
+
+// --- replies -----------------------------------------------------------------
+
+func (c *Ctx) OK()                   { c.out = redcon.AppendOK(c.out) }
+func (c *Ctx) Simple(s string)       { c.out = redcon.AppendString(c.out, s) }
+func (c *Ctx) Int(n int64)           { c.out = redcon.AppendInt(c.out, n) }
+func (c *Ctx) Bulk(b []byte)         { c.out = redcon.AppendBulk(c.out, b) }
+func (c *Ctx) BulkString(s string)   { c.out = redcon.AppendBulkString(c.out, s) }
+func (c *Ctx) Null()                 { c.out = redcon.AppendNull(c.out) }
+func (c *Ctx) NullArray()            { c.out = append(c.out, "*-1\r\n"...) }
+func (c *Ctx) Array(n int)           { c.out = redcon.AppendArray(c.out, n) }
+func (c *Ctx) Error(err error)       { c.out = redcon.AppendError(c.out, err.Error()) }
+func (c *Ctx) Raw(b []byte)          { c.out = append(c.out, b...) }
+func (c *Ctx) BulkInt(n int64)       { c.out = redcon.AppendBulkInt(c.out, n) }
+func (c *Ctx) ErrorString(s string)  { c.out = redcon.AppendError(c.out, s) }
+func (c *Ctx) Mark() int             { return len(c.out) }
+func (c *Ctx) Rewind(mark int)       { c.out = c.out[:mark] }
+
+// Bool replies :1 or :0.
+func (c *Ctx) Bool(b bool) {
+	if b {
+		c.Int(1)
+	} else {
+		c.Int(0)
+	}
+}

@@ -1,0 +1,242 @@
+package fsm
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/raft"
+)
+
+// Stats are counters INFO reports. They are node-local observations, not
+// replicated state, so they live outside the snapshot.
+type Stats struct {
+	ExpiredKeys   atomic.Int64
+	KeyspaceHits  atomic.Int64
+	KeyspaceMiss  atomic.Int64
+	AppliedCmds   atomic.Int64
+	RestoredSnaps atomic.Int64
+}
+
+// FSM is quoris's replicated state machine. Apply runs on raft's single
+// apply goroutine; reads run concurrently on client goroutines under the
+// read lock. Nothing here reads the wall clock: time comes from entries
+// (writes) or from the caller (reads).
+type FSM struct {
+	mu    sync.RWMutex
+	dbs   []*DB
+	now   int64             // clamped time of the last applied entry
+	nodes map[string]string // raft server id -> RESP address
+	table *Table
+	log   *slog.Logger
+	stats Stats
+
+	applied  atomic.Uint64
+	notifyMu sync.Mutex
+	notify   chan struct{} // closed and replaced whenever applied advances
+}
+
+// New returns an empty FSM with the given number of databases.
+func New(databases int, logger *slog.Logger) *FSM {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	f := &FSM{
+		table:  NewTable(),
+		log:    logger,
+		nodes:  map[string]string{},
+		notify: make(chan struct{}),
+	}
+	f.dbs = make([]*DB, databases)
+	for i := range f.dbs {
+		f.dbs[i] = newDB()
+	}
+	return f
+}
+
+// Table returns the data command table.
+func (f *FSM) Table() *Table { return f.table }
+
+// Stats returns the node-local counters.
+func (f *FSM) Stats() *Stats { return &f.stats }
+
+// Databases is the number of databases.
+func (f *FSM) Databases() int { return len(f.dbs) }
+
+// Apply implements raft.FSM.
+func (f *FSM) Apply(l *raft.Log) interface{} {
+	return f.ApplyBatch([]*raft.Log{l})[0]
+}
+
+// ApplyBatch implements raft.BatchingFSM: one lock acquisition and one
+// applied-index notification per batch instead of per entry.
+func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
+	out := make([]interface{}, len(logs))
+	f.mu.Lock()
+	for i, l := range logs {
+		if l.Type == raft.LogCommand {
+			out[i] = f.applyData(l.Index, l.Data)
+		}
+	}
+	f.mu.Unlock()
+	if n := len(logs); n > 0 {
+		f.setApplied(logs[n-1].Index)
+	}
+	return out
+}
+
+func (f *FSM) setApplied(idx uint64) {
+	f.applied.Store(idx)
+	f.notifyMu.Lock()
+	close(f.notify)
+	f.notify = make(chan struct{})
+	f.notifyMu.Unlock()
+}
+
+// AppliedIndex is the index of the last entry this FSM has applied.
+func (f *FSM) AppliedIndex() uint64 { return f.applied.Load() }
+
+// AppliedCh returns a channel closed once AppliedIndex has moved past its
+// value at the time of the call. Callers loop: check, wait, check.
+func (f *FSM) AppliedCh() <-chan struct{} {
+	f.notifyMu.Lock()
+	defer f.notifyMu.Unlock()
+	return f.notify
+}
+
+// applyData applies one entry; the reply is RESP bytes. Errors are replies
+// too: every node must reach the same state and the same answer.
+func (f *FSM) applyData(index uint64, data []byte) []byte {
+	e, err := DecodeEntry(data)
+	if err != nil {
+		f.log.Error("undecodable log entry", "index", index, "err", err)
+		return appendErr(nil, err)
+	}
+	if e.Time > f.now {
+		f.now = e.Time
+	}
+	if e.DB < 0 || e.DB >= len(f.dbs) {
+		return appendErr(nil, ErrDBIndex)
+	}
+	c := &Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Write: true, Args: e.Args, Seed: index}
+	switch e.Kind {
+	case KindCommand:
+		f.stats.AppliedCmds.Add(1)
+		f.exec(c, true)
+	case KindExpire:
+		for _, k := range e.Args {
+			// Lookup removes the key only if it is expired at this entry's
+			// time, so a TTL extended after the proposal is respected.
+			c.Lookup(string(k))
+		}
+	case KindMeta:
+		if len(e.Args) == 2 {
+			if len(e.Args[1]) == 0 {
+				delete(f.nodes, string(e.Args[0]))
+			} else {
+				f.nodes[string(e.Args[0])] = string(e.Args[1])
+			}
+		}
+		c.OK()
+	default:
+		return appendErr(nil, fmt.Errorf("%w: kind %d", ErrBadEntry, e.Kind))
+	}
+	return c.out
+}
+
+// exec runs c.Args as a command; write says whether state may change.
+func (f *FSM) exec(c *Ctx, write bool) {
+	if len(c.Args) == 0 {
+		c.Error(ErrBadEntry)
+		return
+	}
+	cmd := f.table.Lookup(c.Args[0])
+	switch {
+	case cmd == nil:
+		c.ErrorString("ERR unknown command '" + string(c.Args[0]) + "'")
+	case !cmd.ArityOK(len(c.Args)):
+		c.ErrorString("ERR wrong number of arguments for '" + cmd.Name + "' command")
+	case cmd.Write && !write:
+		c.ErrorString("ERR internal: write command on the read path")
+	default:
+		mark := c.Mark()
+		if err := cmd.Run(c); err != nil {
+			c.Rewind(mark)
+			c.Error(err)
+		}
+	}
+}
+
+// Read executes a read-only command against local state at time now (the
+// caller's clock; never earlier than the last applied entry's time). It
+// appends the reply to out.
+func (f *FSM) Read(db int, now int64, args [][]byte, out []byte) []byte {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if now < f.now {
+		now = f.now
+	}
+	if db < 0 || db >= len(f.dbs) {
+		return appendErr(out, ErrDBIndex)
+	}
+	c := &Ctx{f: f, DB: f.dbs[db], DBIndex: db, Now: now, Args: args, out: out}
+	f.exec(c, false)
+	return c.out
+}
+
+// Now returns the clamped time of the last applied entry.
+func (f *FSM) Now() int64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.now
+}
+
+// Nodes returns a copy of the replicated node-id -> RESP address map.
+func (f *FSM) Nodes() map[string]string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	m := make(map[string]string, len(f.nodes))
+	for k, v := range f.nodes {
+		m[k] = v
+	}
+	return m
+}
+
+// KeyspaceInfo returns, per non-empty database, its key count and the
+// number of keys with a TTL.
+func (f *FSM) KeyspaceInfo() (keys, expires []int) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, db := range f.dbs {
+		keys = append(keys, db.Len())
+		expires = append(expires, db.ExpiresLen())
+	}
+	return keys, expires
+}
+
+// ExpiredKeys collects up to limit keys in db that are expired at now, for
+// the leader's active expiry cycle. It reports whether more may remain.
+func (f *FSM) ExpiredKeys(db int, now int64, limit int) (keys [][]byte, more bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	f.dbs[db].Expired(now, func(key string, _ int64) bool {
+		if len(keys) == limit {
+			more = true
+			return false
+		}
+		keys = append(keys, []byte(key))
+		return true
+	})
+	return keys, more
+}
+
+func appendErr(b []byte, err error) []byte {
+	return append(append(append(b, '-'), err.Error()...), '\r', '\n')
+}
+
+// FormatInt is strconv.AppendInt for callers building bulk replies.
+func FormatInt(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
+
+var _ raft.BatchingFSM = (*FSM)(nil)

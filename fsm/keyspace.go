@@ -1,0 +1,119 @@
+package fsm
+
+import (
+	"github.com/cespare/xxhash/v2"
+	"github.com/tidwall/btree"
+)
+
+// Item is one key's value and metadata. Items are stored by value in a
+// copy-on-write B-tree, and a Value is never mutated in place once stored
+// (writers build a new one), so a snapshot taken with DB.clone keeps seeing
+// the old data while writes go on.
+type Item struct {
+	Value    any    // []byte for strings; later types add their own
+	ExpireAt int64  // unix ms; 0 means no TTL
+	Version  uint64 // log index of the last change, for WATCH
+}
+
+// slot orders keys by a fixed 64-bit hash, then by name. Ordering by hash
+// gives SCAN a numeric cursor that stays valid while keys come and go (the
+// cursor is the hash to resume from) and RANDOMKEY a cheap seek, and the
+// hash is the same on every node so cursors work across a failover.
+type slot struct {
+	h   uint64
+	key string
+	Item
+}
+
+func slotLess(a, b slot) bool {
+	if a.h != b.h {
+		return a.h < b.h
+	}
+	return a.key < b.key
+}
+
+type expSlot struct {
+	at  int64
+	key string
+}
+
+func expLess(a, b expSlot) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.key < b.key
+}
+
+// KeyHash is the hash that orders the keyspace and SCAN cursors.
+func KeyHash(key string) uint64 { return xxhash.Sum64String(key) }
+
+// DB is one numbered Redis database. It is not safe for concurrent use; the
+// FSM's lock guards it.
+type DB struct {
+	keys    *btree.BTreeG[slot]
+	expires *btree.BTreeG[expSlot] // keys with a TTL, by deadline
+}
+
+func newDB() *DB {
+	opts := btree.Options{NoLocks: true, Degree: 64}
+	return &DB{
+		keys:    btree.NewBTreeGOptions(slotLess, opts),
+		expires: btree.NewBTreeGOptions(expLess, opts),
+	}
+}
+
+// clone is O(1): both trees share nodes until one of them is written.
+func (db *DB) clone() *DB {
+	return &DB{keys: db.keys.Copy(), expires: db.expires.Copy()}
+}
+
+// Len counts keys including expired ones not yet removed, as Redis's DBSIZE does.
+func (db *DB) Len() int { return db.keys.Len() }
+
+// ExpiresLen counts keys with a TTL, for INFO keyspace.
+func (db *DB) ExpiresLen() int { return db.expires.Len() }
+
+// raw returns the stored item whether or not it has expired.
+func (db *DB) raw(key string) (Item, bool) {
+	s, ok := db.keys.Get(slot{h: KeyHash(key), key: key})
+	return s.Item, ok
+}
+
+func (db *DB) put(key string, it Item) {
+	h := KeyHash(key)
+	old, replaced := db.keys.Set(slot{h: h, key: key, Item: it})
+	if replaced && old.ExpireAt != 0 && old.ExpireAt != it.ExpireAt {
+		db.expires.Delete(expSlot{at: old.ExpireAt, key: key})
+	}
+	if it.ExpireAt != 0 && (!replaced || old.ExpireAt != it.ExpireAt) {
+		db.expires.Set(expSlot{at: it.ExpireAt, key: key})
+	}
+}
+
+func (db *DB) remove(key string) (Item, bool) {
+	old, ok := db.keys.Delete(slot{h: KeyHash(key), key: key})
+	if ok && old.ExpireAt != 0 {
+		db.expires.Delete(expSlot{at: old.ExpireAt, key: key})
+	}
+	return old.Item, ok
+}
+
+// Ascend calls fn for every stored key (expired ones included) whose hash is
+// at least from, in cursor order, until fn returns false.
+func (db *DB) Ascend(from uint64, fn func(key string, h uint64, it Item) bool) {
+	db.keys.Ascend(slot{h: from}, func(s slot) bool { return fn(s.key, s.h, s.Item) })
+}
+
+// Expired calls fn for keys whose deadline is at or before now, earliest
+// first, until fn returns false.
+func (db *DB) Expired(now int64, fn func(key string, at int64) bool) {
+	db.expires.Scan(func(e expSlot) bool {
+		if e.at > now {
+			return false
+		}
+		return fn(e.key, e.at)
+	})
+}
+
+// alive reports whether it is visible at time now.
+func alive(it Item, now int64) bool { return it.ExpireAt == 0 || it.ExpireAt > now }

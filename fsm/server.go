@@ -1,0 +1,3 @@
+package fsm
+
+func registerServer(t *Table) {}

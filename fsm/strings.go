@@ -1,0 +1,3 @@
+package fsm
+
+func registerStrings(t *Table) {}

@@ -1,0 +1,100 @@
+package fsm
+
+import "strings"
+
+// Spec describes a command the way COMMAND INFO and COMMAND DOCS report it.
+// resp's connection-level commands use the same type, so there is one table
+// of record for arity, flags and key positions.
+type Spec struct {
+	Name       string // lower case
+	Arity      int    // Redis convention: negative means "at least -Arity"
+	Flags      []string
+	FirstKey   int
+	LastKey    int
+	Step       int
+	Group      string
+	Summary    string
+	Since      string
+	Complexity string
+}
+
+// Has reports whether the spec carries flag.
+func (s *Spec) Has(flag string) bool {
+	for _, f := range s.Flags {
+		if f == flag {
+			return true
+		}
+	}
+	return false
+}
+
+// ArityOK checks argc (including the command name) against Arity.
+func (s *Spec) ArityOK(argc int) bool {
+	if s.Arity >= 0 {
+		return argc == s.Arity
+	}
+	return argc >= -s.Arity
+}
+
+// Command is a data command executed by the FSM: writes in Apply on every
+// node, reads directly against the local state.
+type Command struct {
+	Spec
+	Write bool // derived from the "write" flag at registration
+	Run   func(c *Ctx) error
+}
+
+// Table maps lower-case command names to commands.
+type Table struct {
+	cmds map[string]*Command
+}
+
+// NewTable returns a table holding every data command quoris implements.
+func NewTable() *Table {
+	t := &Table{cmds: make(map[string]*Command)}
+	for _, register := range []func(*Table){
+		registerStrings,
+		registerKeys,
+		registerServer,
+	} {
+		register(t)
+	}
+	return t
+}
+
+// Add registers commands; a duplicate name is a programming error.
+func (t *Table) Add(cmds ...*Command) {
+	for _, c := range cmds {
+		c.Name = strings.ToLower(c.Name)
+		c.Write = c.Has("write")
+		if _, dup := t.cmds[c.Name]; dup {
+			panic("fsm: duplicate command " + c.Name)
+		}
+		t.cmds[c.Name] = c
+	}
+}
+
+// Lookup finds a command by name in any letter case without allocating for
+// names up to 32 bytes.
+func (t *Table) Lookup(name []byte) *Command {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return t.cmds[strings.ToLower(string(name))]
+	}
+	for i, ch := range name {
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		buf[i] = ch
+	}
+	return t.cmds[string(buf[:len(name)])]
+}
+
+// All returns every command, in no particular order.
+func (t *Table) All() []*Command {
+	out := make([]*Command, 0, len(t.cmds))
+	for _, c := range t.cmds {
+		out = append(out, c)
+	}
+	return out
+}

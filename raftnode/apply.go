@@ -1,0 +1,64 @@
+package raftnode
+
+import (
+	"errors"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+// Errors of the write and read paths. Each says whether the command may
+// have taken effect, because a client must know whether to retry.
+var (
+	// ErrNotLeader: this node does not lead; nothing was applied.
+	ErrNotLeader = errors.New("not leader")
+	// ErrNoLeader: no leader is known; nothing was applied.
+	ErrNoLeader = errors.New("CLUSTERDOWN no leader is elected; the command was not applied")
+	// ErrNotApplied: raft refused the command before logging it (queue
+	// full, leadership transfer); nothing was applied, retrying is safe.
+	ErrNotApplied = errors.New("TRYAGAIN the cluster is changing leader; the command was not applied")
+	// ErrUncertain: the command reached the log but leadership was lost or
+	// the node stopped before it committed. It may or may not be applied.
+	ErrUncertain = errors.New("UNCERTAIN leadership was lost while the command was in flight; it may or may not have been applied")
+	// ErrReadUnavailable: a linearizable read could not be confirmed; a
+	// read changes nothing, so retrying is always safe.
+	ErrReadUnavailable = errors.New("TRYAGAIN leadership could not be confirmed for a linearizable read; retry")
+)
+
+// Propose hands an encoded entry to raft without waiting. Raft batches all
+// entries queued at the same moment into one disk write (BatchApplyCh), so
+// concurrent clients and pipelines share fsyncs.
+func (n *Node) Propose(entry []byte) raft.ApplyFuture {
+	return n.raft.Apply(entry, n.cfg.ApplyTimeout)
+}
+
+// Result waits for fut and returns the FSM's RESP reply, or an error
+// classified as not-applied or uncertain.
+func Result(fut raft.ApplyFuture) ([]byte, error) {
+	if err := fut.Error(); err != nil {
+		return nil, classify(err)
+	}
+	reply, _ := fut.Response().([]byte)
+	return reply, nil
+}
+
+func classify(err error) error {
+	switch {
+	case errors.Is(err, raft.ErrNotLeader):
+		return ErrNotLeader
+	case errors.Is(err, raft.ErrLeadershipTransferInProgress), errors.Is(err, raft.ErrEnqueueTimeout):
+		return ErrNotApplied
+	default:
+		// ErrLeadershipLost, ErrRaftShutdown, ErrAbortedByRestore and
+		// anything unforeseen: the entry may already be in a quorum's log.
+		return ErrUncertain
+	}
+}
+
+// ApplyMeta records id's RESP address in the replicated state ("" removes).
+func (n *Node) ApplyMeta(id, respAddr string) error {
+	entry := fsm.AppendEntry(nil, fsm.KindMeta, 0, n.Now(), [][]byte{[]byte(id), []byte(respAddr)})
+	_, err := Result(n.Propose(entry))
+	return err
+}

@@ -1,0 +1,100 @@
+package raftnode
+
+import (
+	"time"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+// watchLeadership runs the leader's duties: on election it applies an entry
+// of its own term (its RESP address, which followers need for proxying and
+// MOVED) and only then opens linearizable reads; while leading it runs the
+// active expiry cycle.
+func (n *Node) watchLeadership() {
+	var stopExpiry chan struct{}
+	for {
+		select {
+		case <-n.stop:
+			if stopExpiry != nil {
+				close(stopExpiry)
+			}
+			return
+		case leader := <-n.raft.LeaderCh():
+			if stopExpiry != nil {
+				close(stopExpiry)
+				stopExpiry = nil
+			}
+			if !leader {
+				continue
+			}
+			stopExpiry = make(chan struct{})
+			go n.becomeReady(stopExpiry)
+			go n.expiryLoop(stopExpiry)
+		}
+	}
+}
+
+func (n *Node) becomeReady(stop chan struct{}) {
+	for {
+		term := n.raft.CurrentTerm()
+		err := n.ApplyMeta(n.cfg.NodeID, n.cfg.RespAddr)
+		if err == nil {
+			if n.raft.State() == raft.Leader && n.raft.CurrentTerm() == term {
+				n.ready.Store(term)
+				n.log.Info("leader ready", "term", term)
+			}
+			return
+		}
+		n.log.Warn("leader could not apply its first entry", "err", err)
+		select {
+		case <-stop:
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		if n.raft.State() != raft.Leader {
+			return
+		}
+	}
+}
+
+// Active expiry, like Redis's activeExpireCycle: every tick the leader
+// proposes deletion of keys whose deadline has passed, bounded per cycle.
+// The FSM re-checks each deadline against the entry's own time.
+const (
+	expiryTick     = 100 * time.Millisecond
+	expiryPerEntry = 256
+	expiryEntries  = 8 // entries per db per tick at most
+)
+
+func (n *Node) expiryLoop(stop chan struct{}) {
+	t := time.NewTicker(expiryTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if n.raft.State() != raft.Leader {
+			continue
+		}
+		for db := 0; db < n.fsm.Databases(); db++ {
+			for i := 0; i < expiryEntries; i++ {
+				now := n.Now()
+				keys, more := n.fsm.ExpiredKeys(db, now, expiryPerEntry)
+				if len(keys) == 0 {
+					break
+				}
+				entry := fsm.AppendEntry(nil, fsm.KindExpire, db, now, keys)
+				if _, err := Result(n.Propose(entry)); err != nil {
+					break
+				}
+				if !more {
+					break
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,202 @@
+// Package raftnode wires hashicorp/raft to the FSM: transport, log and
+// stable stores, snapshots, bootstrap, leadership, the write path's error
+// classification and the linearizable read barrier. See DESIGN.md.
+package raftnode
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/raft"
+	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+// Config is what a node needs to run raft.
+type Config struct {
+	NodeID            string
+	RaftAddr          string // host:port, bound and advertised
+	RespAddr          string // this node's client address, replicated for proxies and MOVED
+	Dir               string
+	SnapshotThreshold uint64
+	SnapshotInterval  time.Duration
+	TrailingLogs      uint64
+	HeartbeatTimeout  time.Duration
+	ElectionTimeout   time.Duration
+	ApplyTimeout      time.Duration
+	NoSync            bool  // raft-boltdb NoSync: NOT durable, benchmarking only
+	ClockSkew         int64 // ms added to this node's clock; for fault tests only
+	Logger            *slog.Logger
+}
+
+// Node is a running raft member.
+type Node struct {
+	cfg     Config
+	raft    *raft.Raft
+	fsm     *fsm.FSM
+	trans   *raft.NetworkTransport
+	store   *raftboltdb.BoltStore
+	log     *slog.Logger
+	verify  *verifier
+	ready   atomic.Uint64 // term in which this node, as leader, applied an entry of its own
+	stop    chan struct{}
+	stopped atomic.Bool
+	hadData bool
+}
+
+// Open starts raft for cfg on f. It never bootstraps; see Bootstrap.
+func Open(cfg Config, f *fsm.FSM) (*Node, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ApplyTimeout == 0 {
+		cfg.ApplyTimeout = 10 * time.Second
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	hl := NewHCLog(cfg.Logger, "raft", hclog.Info)
+
+	store, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(cfg.Dir, "raft.db"), NoSync: cfg.NoSync})
+	if err != nil {
+		return nil, fmt.Errorf("open raft log: %w", err)
+	}
+	logs, err := raft.NewLogCache(4096, store)
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, 2, hl.Named("snapshot"))
+	if err != nil {
+		return nil, err
+	}
+	adv, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
+	if err != nil {
+		return nil, fmt.Errorf("raft-addr %q: %w", cfg.RaftAddr, err)
+	}
+	trans, err := raft.NewTCPTransportWithLogger(cfg.RaftAddr, adv, 4, 10*time.Second, hl.Named("transport"))
+	if err != nil {
+		return nil, fmt.Errorf("raft transport on %s: %w", cfg.RaftAddr, err)
+	}
+	hadData, err := raft.HasExistingState(logs, store, snaps)
+	if err != nil {
+		return nil, err
+	}
+
+	rc := raft.DefaultConfig()
+	rc.LocalID = raft.ServerID(cfg.NodeID)
+	rc.Logger = hl
+	rc.BatchApplyCh = true
+	rc.MaxAppendEntries = 512
+	if cfg.HeartbeatTimeout > 0 {
+		rc.HeartbeatTimeout = cfg.HeartbeatTimeout
+		rc.LeaderLeaseTimeout = cfg.HeartbeatTimeout / 2
+	}
+	if cfg.ElectionTimeout > 0 {
+		rc.ElectionTimeout = cfg.ElectionTimeout
+	}
+	if cfg.SnapshotThreshold > 0 {
+		rc.SnapshotThreshold = cfg.SnapshotThreshold
+	}
+	if cfg.SnapshotInterval > 0 {
+		rc.SnapshotInterval = cfg.SnapshotInterval
+	}
+	if cfg.TrailingLogs > 0 {
+		rc.TrailingLogs = cfg.TrailingLogs
+	}
+	r, err := raft.NewRaft(rc, f, logs, store, snaps, trans)
+	if err != nil {
+		trans.Close()
+		store.Close()
+		return nil, err
+	}
+	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, store: store, log: cfg.Logger,
+		stop: make(chan struct{}), hadData: hadData}
+	n.verify = newVerifier(r)
+	go n.watchLeadership()
+	return n, nil
+}
+
+// HadState reports whether the node found existing raft state on disk.
+func (n *Node) HadState() bool { return n.hadData }
+
+// Bootstrap makes this node the single voter of a new cluster.
+func (n *Node) Bootstrap() error {
+	cfg := raft.Configuration{Servers: []raft.Server{{
+		ID: raft.ServerID(n.cfg.NodeID), Address: raft.ServerAddress(n.cfg.RaftAddr), Suffrage: raft.Voter,
+	}}}
+	err := n.raft.BootstrapCluster(cfg).Error()
+	if errors.Is(err, raft.ErrCantBootstrap) {
+		return nil
+	}
+	return err
+}
+
+// Raft exposes the underlying raft for stats and admin commands.
+func (n *Node) Raft() *raft.Raft { return n.raft }
+
+// FSM returns the state machine.
+func (n *Node) FSM() *fsm.FSM { return n.fsm }
+
+// ID is this node's raft server id.
+func (n *Node) ID() string { return n.cfg.NodeID }
+
+// RespAddr is this node's client address.
+func (n *Node) RespAddr() string { return n.cfg.RespAddr }
+
+// Now is this node's wall clock in unix ms, skewed in fault tests. Only the
+// proposer and the read path call it; the FSM never does.
+func (n *Node) Now() int64 { return time.Now().UnixMilli() + n.cfg.ClockSkew }
+
+// IsLeader reports whether this node currently believes it leads.
+func (n *Node) IsLeader() bool { return n.raft.State() == raft.Leader }
+
+// Leader returns the leader's id and RESP address ("" when unknown).
+func (n *Node) Leader() (id, respAddr string) {
+	_, lid := n.raft.LeaderWithID()
+	if lid == "" {
+		return "", ""
+	}
+	return string(lid), n.fsm.Nodes()[string(lid)]
+}
+
+// Shutdown hands leadership over if this node leads, then stops raft and
+// closes the stores.
+func (n *Node) Shutdown() error {
+	if !n.stopped.CompareAndSwap(false, true) {
+		return nil
+	}
+	close(n.stop)
+	if n.IsLeader() && n.voters() > 1 {
+		if err := n.raft.LeadershipTransfer().Error(); err != nil {
+			n.log.Warn("leadership transfer on shutdown failed", "err", err)
+		}
+	}
+	err := n.raft.Shutdown().Error()
+	n.trans.Close()
+	if cerr := n.store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (n *Node) voters() int {
+	fut := n.raft.GetConfiguration()
+	if fut.Error() != nil {
+		return 0
+	}
+	c := 0
+	for _, s := range fut.Configuration().Servers {
+		if s.Suffrage == raft.Voter {
+			c++
+		}
+	}
+	return c
+}

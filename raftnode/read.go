@@ -1,0 +1,118 @@
+package raftnode
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/raft"
+)
+
+// ReadBarrier makes a following local read linearizable (the ReadIndex
+// technique): it takes the commit index, confirms leadership with one
+// heartbeat round shared by every read waiting at that moment, and waits
+// until the FSM has applied that index. A new leader serves no read until
+// an entry of its own term has been applied (see watchLeadership), because
+// until then its commit index may be behind the cluster's.
+func (n *Node) ReadBarrier(ctx context.Context) error {
+	if n.raft.State() != raft.Leader {
+		return ErrNotLeader
+	}
+	term := n.raft.CurrentTerm()
+	if err := n.waitReady(ctx, term); err != nil {
+		return err
+	}
+	ci := n.raft.CommitIndex()
+	if err := n.verify.verify(); err != nil {
+		return ErrReadUnavailable
+	}
+	if n.raft.CurrentTerm() != term {
+		return ErrReadUnavailable
+	}
+	return n.WaitApplied(ctx, ci)
+}
+
+// waitReady waits (briefly) for this leader's first entry of term to apply.
+func (n *Node) waitReady(ctx context.Context, term uint64) error {
+	if n.ready.Load() == term {
+		return nil
+	}
+	t := time.NewTimer(2 * time.Second)
+	defer t.Stop()
+	for n.ready.Load() != term {
+		select {
+		case <-ctx.Done():
+			return ErrReadUnavailable
+		case <-t.C:
+			return ErrReadUnavailable
+		case <-time.After(2 * time.Millisecond):
+		}
+		if n.raft.State() != raft.Leader || n.raft.CurrentTerm() != term {
+			return ErrReadUnavailable
+		}
+	}
+	return nil
+}
+
+// WaitApplied blocks until the FSM has applied index idx.
+func (n *Node) WaitApplied(ctx context.Context, idx uint64) error {
+	for {
+		ch := n.fsm.AppliedCh()
+		if n.fsm.AppliedIndex() >= idx {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ErrReadUnavailable
+		case <-n.stop:
+			return ErrReadUnavailable
+		}
+	}
+}
+
+// verifier coalesces VerifyLeader calls: every caller that arrives while a
+// round is in flight waits for the next round, which starts after it
+// arrived, so each caller's confirmation postdates its commit-index read.
+type verifier struct {
+	r       *raft.Raft
+	mu      sync.Mutex
+	waiting []chan error
+	running bool
+}
+
+func newVerifier(r *raft.Raft) *verifier { return &verifier{r: r} }
+
+var errChPool = sync.Pool{New: func() any { return make(chan error, 1) }}
+
+func (v *verifier) verify() error {
+	ch := errChPool.Get().(chan error)
+	v.mu.Lock()
+	v.waiting = append(v.waiting, ch)
+	if !v.running {
+		v.running = true
+		go v.loop()
+	}
+	v.mu.Unlock()
+	err := <-ch
+	errChPool.Put(ch)
+	return err
+}
+
+func (v *verifier) loop() {
+	for {
+		v.mu.Lock()
+		batch := v.waiting
+		v.waiting = nil
+		if len(batch) == 0 {
+			v.running = false
+			v.mu.Unlock()
+			return
+		}
+		v.mu.Unlock()
+		err := v.r.VerifyLeader().Error()
+		for _, ch := range batch {
+			ch <- err
+		}
+	}
+}

@@ -109,20 +109,20 @@ func (c *Ctx) mustWrite() {
 
 // --- replies -----------------------------------------------------------------
 
-func (c *Ctx) OK()                   { c.out = redcon.AppendOK(c.out) }
-func (c *Ctx) Simple(s string)       { c.out = redcon.AppendString(c.out, s) }
-func (c *Ctx) Int(n int64)           { c.out = redcon.AppendInt(c.out, n) }
-func (c *Ctx) Bulk(b []byte)         { c.out = redcon.AppendBulk(c.out, b) }
-func (c *Ctx) BulkString(s string)   { c.out = redcon.AppendBulkString(c.out, s) }
-func (c *Ctx) Null()                 { c.out = redcon.AppendNull(c.out) }
-func (c *Ctx) NullArray()            { c.out = append(c.out, "*-1\r\n"...) }
-func (c *Ctx) Array(n int)           { c.out = redcon.AppendArray(c.out, n) }
-func (c *Ctx) Error(err error)       { c.out = redcon.AppendError(c.out, err.Error()) }
-func (c *Ctx) Raw(b []byte)          { c.out = append(c.out, b...) }
-func (c *Ctx) BulkInt(n int64)       { c.out = redcon.AppendBulkInt(c.out, n) }
-func (c *Ctx) ErrorString(s string)  { c.out = redcon.AppendError(c.out, s) }
-func (c *Ctx) Mark() int             { return len(c.out) }
-func (c *Ctx) Rewind(mark int)       { c.out = c.out[:mark] }
+func (c *Ctx) OK()                  { c.out = redcon.AppendOK(c.out) }
+func (c *Ctx) Simple(s string)      { c.out = redcon.AppendString(c.out, s) }
+func (c *Ctx) Int(n int64)          { c.out = redcon.AppendInt(c.out, n) }
+func (c *Ctx) Bulk(b []byte)        { c.out = redcon.AppendBulk(c.out, b) }
+func (c *Ctx) BulkString(s string)  { c.out = redcon.AppendBulkString(c.out, s) }
+func (c *Ctx) Null()                { c.out = redcon.AppendNull(c.out) }
+func (c *Ctx) NullArray()           { c.out = append(c.out, "*-1\r\n"...) }
+func (c *Ctx) Array(n int)          { c.out = redcon.AppendArray(c.out, n) }
+func (c *Ctx) Error(err error)      { c.out = redcon.AppendError(c.out, err.Error()) }
+func (c *Ctx) Raw(b []byte)         { c.out = append(c.out, b...) }
+func (c *Ctx) BulkInt(n int64)      { c.out = redcon.AppendBulkInt(c.out, n) }
+func (c *Ctx) ErrorString(s string) { c.out = redcon.AppendError(c.out, s) }
+func (c *Ctx) Mark() int            { return len(c.out) }
+func (c *Ctx) Rewind(mark int)      { c.out = c.out[:mark] }
 
 // Bool replies :1 or :0.
 func (c *Ctx) Bool(b bool) {

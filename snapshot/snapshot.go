@@ -160,7 +160,6 @@ type Reader struct {
 	Head  Header
 }
 
-
 // NewReader reads and checks the header.
 func NewReader(r io.Reader) (*Reader, error) {
 	rd := &Reader{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.New(castagnoli)}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is the server's configuration: every field is a flag, a YAML key
+// and a QUORIS_* environment variable (dashes become underscores).
+type Config struct {
+	NodeID            string        `mapstructure:"node-id"`
+	Bind              string        `mapstructure:"bind"`
+	Port              int           `mapstructure:"port"`
+	Dir               string        `mapstructure:"dir"`
+	RaftAddr          string        `mapstructure:"raft-addr"`
+	Join              []string      `mapstructure:"join"`
+	Databases         int           `mapstructure:"databases"`
+	FollowerMode      string        `mapstructure:"follower-mode"`
+	SnapshotThreshold uint64        `mapstructure:"snapshot-threshold"`
+	SnapshotInterval  time.Duration `mapstructure:"snapshot-interval"`
+	TrailingLogs      uint64        `mapstructure:"trailing-logs"`
+	HeartbeatTimeout  time.Duration `mapstructure:"raft-heartbeat-timeout"`
+	ElectionTimeout   time.Duration `mapstructure:"raft-election-timeout"`
+	ApplyTimeout      time.Duration `mapstructure:"apply-timeout"`
+	RaftNoSync        bool          `mapstructure:"raft-nosync"`
+	LogLevel          string        `mapstructure:"loglevel"`
+	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
+}
+
+// setting describes one configuration key for flags, help and CONFIG GET.
+type setting struct {
+	name  string
+	def   any
+	usage string
+}
+
+var settings = []setting{
+	{"config", "", "YAML configuration file"},
+	{"node-id", "", "raft server id (default: the id stored in --dir, else node1)"},
+	{"bind", "127.0.0.1", "address to listen on for clients"},
+	{"port", 6379, "client port"},
+	{"dir", "./data", "data directory: raft log, snapshots, node identity"},
+	{"raft-addr", "", "host:port for raft traffic (default: bind and port+10000)"},
+	{"join", []string{}, "client addresses of existing cluster nodes to join"},
+	{"databases", 16, "number of databases"},
+	{"follower-mode", "proxy", "what a follower does with commands it cannot serve: proxy or redirect (MOVED)"},
+	{"snapshot-threshold", uint64(8192), "log entries since the last snapshot that trigger a new one"},
+	{"snapshot-interval", 2 * time.Minute, "how often to check whether a snapshot is due"},
+	{"trailing-logs", uint64(10240), "log entries kept after a snapshot for slow followers"},
+	{"raft-heartbeat-timeout", 500 * time.Millisecond, "follower heartbeat timeout before an election"},
+	{"raft-election-timeout", 500 * time.Millisecond, "candidate election timeout"},
+	{"apply-timeout", 10 * time.Second, "how long a write may wait to enter the raft queue"},
+	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
+	{"loglevel", "notice", "debug, verbose, notice or warning"},
+	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
+}
+
+// identity is what a data directory remembers so a restart needs no flags.
+type identity struct {
+	NodeID   string `json:"node_id"`
+	Bind     string `json:"bind"`
+	Port     int    `json:"port"`
+	RaftAddr string `json:"raft_addr"`
+}
+
+const identityFile = "node.json"
+
+func loadConfig(args []string) (*Config, *viper.Viper, error) {
+	fs := pflag.NewFlagSet("quoris-server", pflag.ContinueOnError)
+	for _, s := range settings {
+		switch d := s.def.(type) {
+		case string:
+			fs.String(s.name, d, s.usage)
+		case int:
+			fs.Int(s.name, d, s.usage)
+		case uint64:
+			fs.Uint64(s.name, d, s.usage)
+		case bool:
+			fs.Bool(s.name, d, s.usage)
+		case time.Duration:
+			fs.Duration(s.name, d, s.usage)
+		case []string:
+			fs.StringSlice(s.name, d, s.usage)
+		}
+	}
+	_ = fs.MarkHidden("debug-clock-skew")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	v := viper.New()
+	v.SetEnvPrefix("QUORIS")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	if err := v.BindPFlags(fs); err != nil {
+		return nil, nil, err
+	}
+	if f := v.GetString("config"); f != "" {
+		v.SetConfigFile(f)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, nil, fmt.Errorf("read config %s: %w", f, err)
+		}
+	}
+	// An environment list is space- or comma-separated.
+	if env := os.Getenv("QUORIS_JOIN"); env != "" && !fs.Changed("join") {
+		v.Set("join", strings.FieldsFunc(env, func(r rune) bool { return r == ',' || r == ' ' }))
+	}
+	var cfg Config
+	if err := v.Unmarshal(&cfg); err != nil {
+		return nil, nil, err
+	}
+	explicit := func(key string) bool {
+		_, env := os.LookupEnv("QUORIS_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+		return fs.Changed(key) || env || v.InConfig(key)
+	}
+	if err := cfg.applyIdentity(explicit); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, v, cfg.validate()
+}
+
+// applyIdentity fills what the operator did not set from the data
+// directory's stored identity, then from defaults.
+func (c *Config) applyIdentity(explicit func(key string) bool) error {
+	b, err := os.ReadFile(filepath.Join(c.Dir, identityFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err == nil {
+		var id identity
+		if err := json.Unmarshal(b, &id); err != nil {
+			return fmt.Errorf("%s: %w", identityFile, err)
+		}
+		if !explicit("node-id") {
+			c.NodeID = id.NodeID
+		}
+		if !explicit("bind") && id.Bind != "" {
+			c.Bind = id.Bind
+		}
+		if !explicit("port") && id.Port != 0 {
+			c.Port = id.Port
+		}
+		if !explicit("raft-addr") {
+			c.RaftAddr = id.RaftAddr
+		}
+	}
+	if c.NodeID == "" {
+		c.NodeID = "node1"
+	}
+	if c.RaftAddr == "" {
+		c.RaftAddr = net.JoinHostPort(c.Bind, strconv.Itoa(c.Port+10000))
+	}
+	return nil
+}
+
+func (c *Config) saveIdentity() error {
+	b, _ := json.MarshalIndent(identity{NodeID: c.NodeID, Bind: c.Bind, Port: c.Port, RaftAddr: c.RaftAddr}, "", "  ")
+	tmp := filepath.Join(c.Dir, identityFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(c.Dir, identityFile))
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Port <= 0 || c.Port > 65535:
+		return fmt.Errorf("port %d out of range", c.Port)
+	case c.Databases < 1 || c.Databases > 1<<16:
+		return fmt.Errorf("databases must be between 1 and 65536")
+	case c.FollowerMode != "proxy" && c.FollowerMode != "redirect":
+		return fmt.Errorf("follower-mode must be proxy or redirect, not %q", c.FollowerMode)
+	case c.Dir == "":
+		return fmt.Errorf("dir must not be empty")
+	}
+	return nil
+}
+
+// RespAddr is the client address advertised to the cluster.
+func (c *Config) RespAddr() string { return net.JoinHostPort(c.Bind, strconv.Itoa(c.Port)) }

@@ -1,0 +1,121 @@
+// Command quoris-server runs one quoris node: a Redis-compatible server
+// whose every write goes through a Raft log.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/raftnode"
+	"github.com/quoris/quoris/resp"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "quoris-server:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg, v, err := loadConfig(args)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)})).
+		With("node", cfg.NodeID)
+
+	f := fsm.New(cfg.Databases, logger)
+	node, err := raftnode.Open(raftnode.Config{
+		NodeID:            cfg.NodeID,
+		RaftAddr:          cfg.RaftAddr,
+		RespAddr:          cfg.RespAddr(),
+		Dir:               cfg.Dir,
+		SnapshotThreshold: cfg.SnapshotThreshold,
+		SnapshotInterval:  cfg.SnapshotInterval,
+		TrailingLogs:      cfg.TrailingLogs,
+		HeartbeatTimeout:  cfg.HeartbeatTimeout,
+		ElectionTimeout:   cfg.ElectionTimeout,
+		ApplyTimeout:      cfg.ApplyTimeout,
+		NoSync:            cfg.RaftNoSync,
+		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
+		Logger:            logger,
+	}, f)
+	if err != nil {
+		return err
+	}
+	if err := cfg.saveIdentity(); err != nil {
+		node.Shutdown()
+		return err
+	}
+	bootstrap := !node.HadState() && len(cfg.Join) == 0
+	if bootstrap {
+		if err := node.Bootstrap(); err != nil {
+			node.Shutdown()
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+	}
+
+	srv := resp.New(resp.Options{
+		Addr:         cfg.RespAddr(),
+		FollowerMode: cfg.FollowerMode,
+		Settings:     &settingsView{cfg: cfg, v: v, node: node},
+		Logger:       logger,
+	}, node)
+	if err := srv.Listen(); err != nil {
+		node.Shutdown()
+		return err
+	}
+	logger.Info("quoris ready", "addr", cfg.RespAddr(), "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if !node.HadState() && len(cfg.Join) > 0 {
+		go func() {
+			if err := srv.JoinCluster(ctx, cfg.Join, cfg.RaftAddr); err != nil && ctx.Err() == nil {
+				logger.Error("join failed", "err", err)
+			}
+		}()
+	}
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve() }()
+	select {
+	case sig := <-sigs:
+		logger.Info("shutting down", "signal", sig.String())
+	case err := <-serveErr:
+		logger.Error("server stopped", "err", err)
+	}
+	cancel()
+	srv.Close()
+	if err := node.Shutdown(); err != nil {
+		logger.Warn("raft shutdown", "err", err)
+	}
+	logger.Info("bye")
+	return nil
+}
+
+// logLevel maps Redis's loglevel names onto slog's.
+func logLevel(name string) slog.Level {
+	switch name {
+	case "debug", "verbose":
+		return slog.LevelDebug
+	case "warning":
+		return slog.LevelWarn
+	default:
+		return slog.LevelInfo
+	}
+}

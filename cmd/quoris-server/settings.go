@@ -1,0 +1,115 @@
+package main
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/quoris/quoris/raftnode"
+)
+
+// settingsView answers CONFIG GET/SET from the running configuration.
+type settingsView struct {
+	cfg  *Config
+	v    *viper.Viper
+	node *raftnode.Node
+}
+
+// values returns every setting's current value as CONFIG GET shows it,
+// including the Redis names clients probe for (redis-benchmark asks for
+// save and appendonly).
+func (s *settingsView) values() map[string]string {
+	c := s.cfg
+	fsync := "always"
+	if c.RaftNoSync {
+		fsync = "no"
+	}
+	rc := s.node.Raft().ReloadableConfig()
+	return map[string]string{
+		"node-id":                c.NodeID,
+		"bind":                   c.Bind,
+		"port":                   strconv.Itoa(c.Port),
+		"dir":                    c.Dir,
+		"raft-addr":              c.RaftAddr,
+		"join":                   strings.Join(c.Join, " "),
+		"databases":              strconv.Itoa(c.Databases),
+		"follower-mode":          c.FollowerMode,
+		"snapshot-threshold":     strconv.FormatUint(rc.SnapshotThreshold, 10),
+		"snapshot-interval":      rc.SnapshotInterval.String(),
+		"trailing-logs":          strconv.FormatUint(rc.TrailingLogs, 10),
+		"raft-heartbeat-timeout": c.HeartbeatTimeout.String(),
+		"raft-election-timeout":  c.ElectionTimeout.String(),
+		"apply-timeout":          c.ApplyTimeout.String(),
+		"raft-nosync":            yesno(c.RaftNoSync),
+		"loglevel":               c.LogLevel,
+		"save":                   "",
+		"appendonly":             "yes",
+		"appendfsync":            fsync,
+		"maxmemory":              "0",
+	}
+}
+
+func yesno(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func (s *settingsView) Get(pattern string) [][2]string {
+	var out [][2]string
+	pattern = strings.ToLower(pattern)
+	for k, v := range s.values() {
+		if ok, _ := path.Match(pattern, k); ok {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+// Set changes what raft can reload at run time; everything else needs a
+// restart, which CONFIG SET reports as Redis does for immutable settings.
+func (s *settingsView) Set(name, value string) error {
+	name = strings.ToLower(name)
+	if _, known := s.values()[name]; !known {
+		return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", name)
+	}
+	r := s.node.Raft()
+	rc := r.ReloadableConfig()
+	bad := fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - argument couldn't be parsed into an integer", name)
+	switch name {
+	case "snapshot-threshold":
+		n, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return bad
+		}
+		rc.SnapshotThreshold = n
+	case "trailing-logs":
+		n, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return bad
+		}
+		rc.TrailingLogs = n
+	case "snapshot-interval":
+		d, err := time.ParseDuration(value)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - invalid duration", name)
+		}
+		rc.SnapshotInterval = d
+	case "loglevel":
+		s.cfg.LogLevel = value
+		return nil
+	default:
+		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", name)
+	}
+	if err := r.ReloadConfig(rc); err != nil {
+		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - %v", name, err)
+	}
+	return nil
+}

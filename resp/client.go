@@ -1,0 +1,54 @@
+package resp
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/raft"
+	"github.com/tidwall/redcon"
+)
+
+// client is one connection's state. Fields read by other connections
+// (CLIENT LIST/KILL) are guarded by mu or atomic; the rest belong to the
+// connection's own goroutine.
+type client struct {
+	id      int64
+	conn    redcon.Conn
+	addr    string
+	laddr   string
+	created time.Time
+
+	mu      sync.Mutex
+	name    string
+	db      int
+	lastCmd string
+
+	lastActive atomic.Int64 // unix ms
+	readonly   bool         // READONLY: serve reads from local state
+	peer       bool         // a follower's proxy connection: never re-proxy
+	pending    []pending    // replies not yet written, in command order
+	buf        []byte
+	cmdBuf     []redcon.Command
+}
+
+// pending is a reply slot: either bytes ready now, or a raft future whose
+// FSM reply is written when it resolves.
+type pending struct {
+	reply []byte
+	fut   raft.ApplyFuture
+	args  [][]byte // kept for a safe re-route when raft says "not leader"
+	err   error
+}
+
+func (c *client) DB() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.db
+}
+
+func (c *client) setDB(db int) {
+	c.mu.Lock()
+	c.db = db
+	c.mu.Unlock()
+}

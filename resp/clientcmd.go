@@ -1,0 +1,4 @@
+package resp
+
+// clientCommands: CLIENT (being written).
+func clientCommands() []*localCmd { return nil }

@@ -1,0 +1,4 @@
+package resp
+
+// clusterCommands: CLUSTER (being written).
+func clusterCommands() []*localCmd { return nil }

@@ -1,0 +1,139 @@
+package resp
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+func connectionCommands() []*localCmd {
+	return []*localCmd{
+		{Spec: fsm.Spec{Name: "ping", Arity: -1, Flags: []string{"fast", "sentinel"}, Group: "connection", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				switch len(args) {
+				case 1:
+					return redcon.AppendString(out, "PONG")
+				case 2:
+					return redcon.AppendBulk(out, args[1])
+				}
+				return appendErrStr(out, arityErr("ping"))
+			}},
+		{Spec: fsm.Spec{Name: "echo", Arity: 2, Flags: []string{"fast"}, Group: "connection", Summary: "Returns the given string.", Since: "1.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return redcon.AppendBulk(out, args[1])
+			}},
+		{Spec: fsm.Spec{Name: "quit", Arity: -1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "allow_busy"}, Group: "connection", Summary: "Closes the connection.", Since: "1.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return redcon.AppendOK(out)
+			}},
+		{Spec: fsm.Spec{Name: "select", Arity: 2, Flags: []string{"loading", "stale", "fast"}, Group: "connection", Summary: "Changes the selected database.", Since: "1.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				n, err := strconv.Atoi(string(args[1]))
+				if err != nil || strings.TrimSpace(string(args[1])) != string(args[1]) {
+					return appendErrStr(out, fsm.ErrNotInteger.Error())
+				}
+				if n < 0 || n >= s.fsm.Databases() {
+					return appendErrStr(out, fsm.ErrDBIndex.Error())
+				}
+				cl.setDB(n)
+				return redcon.AppendOK(out)
+			}},
+		{Spec: fsm.Spec{Name: "readonly", Arity: 1, Flags: []string{"loading", "stale", "fast"}, Group: "cluster", Summary: "Enables read-only queries on this node's local state (possibly stale).", Since: "3.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				cl.readonly = true
+				return redcon.AppendOK(out)
+			}},
+		{Spec: fsm.Spec{Name: "readwrite", Arity: 1, Flags: []string{"loading", "stale", "fast"}, Group: "cluster", Summary: "Ends READONLY: reads are linearizable again.", Since: "3.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				cl.readonly = false
+				return redcon.AppendOK(out)
+			}},
+		{Spec: fsm.Spec{Name: "time", Arity: 1, Flags: []string{"loading", "stale", "fast"}, Group: "server", Summary: "Returns the server time.", Since: "2.6.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				now := time.Now()
+				out = redcon.AppendArray(out, 2)
+				out = redcon.AppendBulkString(out, strconv.FormatInt(now.Unix(), 10))
+				return redcon.AppendBulkString(out, strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
+			}},
+		{Spec: fsm.Spec{Name: "hello", Arity: -1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"}, Group: "connection", Summary: "Handshakes with the server (RESP2 only).", Since: "6.0.0", Complexity: "O(1)"},
+			run: hello},
+		{Spec: fsm.Spec{Name: "quoris.peer", Arity: 1, Flags: []string{"fast"}, Group: "cluster", Summary: "Internal: marks a node-to-node proxy connection.", Since: "0.1.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				cl.peer = true
+				return redcon.AppendOK(out)
+			}},
+	}
+}
+
+// hello accepts protocol 2 only until RESP3 exists; options AUTH and
+// SETNAME are processed as Redis does.
+func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
+	i := 1
+	if len(args) > 1 {
+		v, err := strconv.ParseInt(string(args[1]), 10, 64)
+		if err != nil {
+			return appendErrStr(out, "ERR Protocol version is not an integer or out of range")
+		}
+		if v != 2 {
+			return appendErrStr(out, "NOPROTO unsupported protocol version")
+		}
+		i = 2
+	}
+	for ; i < len(args); i++ {
+		opt := strings.ToLower(string(args[i]))
+		switch {
+		case opt == "auth" && i+2 < len(args):
+			i += 2 // no requirepass yet: any credentials are accepted, as Redis does without ACLs
+		case opt == "setname" && i+1 < len(args):
+			name := string(args[i+1])
+			if !validClientName(name) {
+				return appendErrStr(out, "ERR Client names cannot contain spaces, newlines or special characters.")
+			}
+			cl.mu.Lock()
+			cl.name = name
+			cl.mu.Unlock()
+			i++
+		default:
+			return appendErrStr(out, "ERR Syntax error in HELLO option '"+sanitize(args[i], 128)+"'")
+		}
+	}
+	role := "replica"
+	if s.node.IsLeader() {
+		role = "master"
+	}
+	out = redcon.AppendArray(out, 14)
+	out = redcon.AppendBulkString(out, "server")
+	out = redcon.AppendBulkString(out, "redis")
+	out = redcon.AppendBulkString(out, "version")
+	out = redcon.AppendBulkString(out, RedisVersion)
+	out = redcon.AppendBulkString(out, "proto")
+	out = redcon.AppendInt(out, 2)
+	out = redcon.AppendBulkString(out, "id")
+	out = redcon.AppendInt(out, cl.id)
+	out = redcon.AppendBulkString(out, "mode")
+	out = redcon.AppendBulkString(out, "cluster")
+	out = redcon.AppendBulkString(out, "role")
+	out = redcon.AppendBulkString(out, role)
+	out = redcon.AppendBulkString(out, "modules")
+	return redcon.AppendArray(out, 0)
+}
+
+// RedisVersion is the Redis version whose behaviour quoris follows; clients
+// use it to pick features.
+const RedisVersion = "7.0.15"
+
+// Version is quoris's own version.
+const Version = "0.1.0"
+
+func validClientName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] < '!' || name[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,219 @@
+package resp
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/raftnode"
+)
+
+// serveRESP handles one command and everything pipelined behind it. Writes
+// are proposed to raft back to back and their replies collected in order
+// afterwards, so a pipeline shares raft batches and fsyncs instead of paying
+// one round trip per command.
+func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
+	cl, _ := conn.Context().(*client)
+	if cl == nil {
+		return
+	}
+	s.inflight.Add(1)
+	defer s.inflight.Done()
+	cmds := append(cl.cmdBuf[:0], cmd)
+	cmds = append(cmds, conn.ReadPipeline()...)
+	cl.lastActive.Store(time.Now().UnixMilli())
+	readsBarriered := false
+	for i := range cmds {
+		args := cmds[i].Args
+		s.stats.cmds.Add(1)
+		if s.closing.Load() {
+			s.flush(cl)
+			conn.WriteError(errShuttingDown.Error())
+			continue
+		}
+		if lc := s.lookupLocal(args[0]); lc != nil {
+			readsBarriered = false
+			s.flush(cl)
+			if !lc.ArityOK(len(args)) {
+				conn.WriteError(arityErr(lc.Name))
+				continue
+			}
+			cl.setLast(lc.Name)
+			cl.buf = lc.run(s, cl, args, cl.buf[:0])
+			conn.WriteRaw(cl.buf)
+			if lc.Name == "quit" {
+				s.flush(cl)
+				conn.Close()
+				return
+			}
+			continue
+		}
+		c := s.table.Lookup(args[0])
+		if c == nil {
+			s.flush(cl)
+			conn.WriteError(unknownErr(args))
+			continue
+		}
+		if !c.ArityOK(len(args)) {
+			s.flush(cl)
+			conn.WriteError(arityErr(c.Name))
+			continue
+		}
+		cl.setLast(c.Name)
+		db := cl.DB()
+		switch {
+		case !c.Write && (cl.readonly || s.node.IsLeader()):
+			s.flush(cl)
+			if !cl.readonly && !readsBarriered {
+				if err := s.node.ReadBarrier(context.Background()); err != nil {
+					conn.WriteError(s.routeErr(err, c, args))
+					continue
+				}
+				readsBarriered = true
+			}
+			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
+			conn.WriteRaw(cl.buf)
+		case c.Write && s.node.IsLeader():
+			readsBarriered = false
+			entry := fsm.AppendEntry(nil, fsm.KindCommand, db, s.node.Now(), args)
+			cl.pending = append(cl.pending, pending{fut: s.node.Propose(entry), args: args})
+		default:
+			readsBarriered = false
+			s.forward(cl, c, args)
+		}
+	}
+	s.flush(cl)
+	clear(cmds)
+	cl.cmdBuf = cmds[:0]
+}
+
+// forward sends a command to the leader (proxy mode) or answers MOVED.
+func (s *Server) forward(cl *client, c *fsm.Command, args [][]byte) {
+	if cl.peer {
+		// A proxying follower thought we lead; we don't. Say so rather
+		// than proxy again, which could loop between two confused nodes.
+		s.flush(cl)
+		cl.conn.WriteError(raftnode.ErrNotApplied.Error())
+		return
+	}
+	_, addr := s.node.Leader()
+	if addr == "" {
+		s.flush(cl)
+		cl.conn.WriteError(raftnode.ErrNoLeader.Error())
+		return
+	}
+	if s.opts.FollowerMode == "redirect" {
+		s.flush(cl)
+		cl.conn.WriteError(movedErr(c, args, addr))
+		return
+	}
+	cl.pending = append(cl.pending, pending{args: args, err: errProxy})
+}
+
+var errProxy = errors.New("proxy")
+
+// flush writes every pending reply in order: raft futures are awaited,
+// and runs of proxied commands are sent to the leader as one pipeline.
+func (s *Server) flush(cl *client) {
+	p := cl.pending
+	for i := 0; i < len(p); {
+		switch {
+		case p[i].err == errProxy:
+			j := i
+			for j < len(p) && p[j].err == errProxy {
+				j++
+			}
+			s.proxyRun(cl, p[i:j])
+			i = j
+			continue
+		case p[i].fut != nil:
+			reply, err := raftnode.Result(p[i].fut)
+			switch {
+			case errors.Is(err, raftnode.ErrNotLeader):
+				// Raft refused it before logging: nothing applied, so it
+				// is safe to send it to whoever leads now.
+				if _, addr := s.node.Leader(); addr != "" && s.opts.FollowerMode != "redirect" && !cl.peer {
+					s.proxyRun(cl, []pending{{args: p[i].args, err: errProxy}})
+				} else {
+					cl.conn.WriteError(raftnode.ErrNotApplied.Error())
+				}
+			case errors.Is(err, raftnode.ErrUncertain):
+				s.stats.uncertain.Add(1)
+				cl.conn.WriteError(err.Error())
+			case err != nil:
+				cl.conn.WriteError(err.Error())
+			default:
+				cl.conn.WriteRaw(reply)
+			}
+		default:
+			cl.conn.WriteRaw(p[i].reply)
+		}
+		i++
+	}
+	clear(p)
+	cl.pending = p[:0]
+}
+
+// routeErr turns a read-barrier failure into a reply. If leadership moved
+// away the read can simply be retried elsewhere; we say so.
+func (s *Server) routeErr(err error, c *fsm.Command, args [][]byte) string {
+	if errors.Is(err, raftnode.ErrNotLeader) {
+		if _, addr := s.node.Leader(); addr != "" && s.opts.FollowerMode == "redirect" {
+			return movedErr(c, args, addr)
+		}
+		return raftnode.ErrNotApplied.Error()
+	}
+	return err.Error()
+}
+
+func movedErr(c *fsm.Command, args [][]byte, addr string) string {
+	slot := 0
+	if c.FirstKey > 0 && c.FirstKey < len(args) {
+		slot = keySlot(args[c.FirstKey])
+	}
+	return "MOVED " + strconv.Itoa(slot) + " " + addr
+}
+
+func arityErr(name string) string {
+	return "ERR wrong number of arguments for '" + name + "' command"
+}
+
+// unknownErr matches Redis 7: the name, then up to 128 bytes of arguments.
+func unknownErr(args [][]byte) string {
+	var b strings.Builder
+	b.WriteString("ERR unknown command '")
+	b.WriteString(sanitize(args[0], 128))
+	b.WriteString("', with args beginning with: ")
+	for _, a := range args[1:] {
+		if b.Len() > 1024 {
+			break
+		}
+		b.WriteString("'")
+		b.WriteString(sanitize(a, 128))
+		b.WriteString("' ")
+	}
+	return b.String()
+}
+
+func sanitize(b []byte, max int) string {
+	if len(b) > max {
+		b = b[:max]
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, string(b))
+}
+
+func (c *client) setLast(name string) {
+	c.mu.Lock()
+	c.lastCmd = name
+	c.mu.Unlock()
+}

@@ -1,0 +1,156 @@
+package resp
+
+import (
+	"bufio"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/quoris/quoris/raftnode"
+)
+
+// peerConn is a pooled connection from this node to another node's client
+// port, marked with QUORIS.PEER so the far side never proxies it again.
+type peerConn struct {
+	c  net.Conn
+	rd *bufio.Reader
+	wr []byte
+	db int
+}
+
+// peerPool keeps idle connections per address. A proxied run of commands
+// holds one connection exclusively from first write to last reply, so
+// replies can never reach another client or arrive out of order.
+type peerPool struct {
+	mu    sync.Mutex
+	idle  map[string][]*peerConn
+	close func()
+}
+
+const maxIdlePerPeer = 64
+
+func newPeerPool() *peerPool {
+	p := &peerPool{idle: map[string][]*peerConn{}}
+	p.close = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, conns := range p.idle {
+			for _, pc := range conns {
+				pc.c.Close()
+			}
+		}
+		p.idle = map[string][]*peerConn{}
+	}
+	return p
+}
+
+func (p *peerPool) get(addr string) (*peerConn, error) {
+	p.mu.Lock()
+	if conns := p.idle[addr]; len(conns) > 0 {
+		pc := conns[len(conns)-1]
+		p.idle[addr] = conns[:len(conns)-1]
+		p.mu.Unlock()
+		return pc, nil
+	}
+	p.mu.Unlock()
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	pc := &peerConn{c: c, rd: bufio.NewReaderSize(c, 32<<10)}
+	pc.wr = appendCommand(pc.wr[:0], [][]byte{[]byte("QUORIS.PEER")})
+	if _, err := c.Write(pc.wr); err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	reply, err := appendReply(nil, pc.rd)
+	if err != nil || string(reply) != "+OK\r\n" {
+		c.Close()
+		return nil, errBadReply
+	}
+	return pc, nil
+}
+
+func (p *peerPool) put(addr string, pc *peerConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idle[addr]) >= maxIdlePerPeer {
+		pc.c.Close()
+		return
+	}
+	p.idle[addr] = append(p.idle[addr], pc)
+}
+
+// proxyTimeout bounds how long a follower waits for the leader's replies;
+// past it, writes are reported as uncertain (they may have been applied).
+const proxyTimeout = 30 * time.Second
+
+// proxyRun sends run's commands to the leader as one pipeline and writes
+// the replies to cl in order. If the connection fails, commands whose
+// bytes may have reached the leader are reported uncertain when they are
+// writes, and retryable when they are reads.
+func (s *Server) proxyRun(cl *client, run []pending) {
+	_, addr := s.node.Leader()
+	if addr == "" || addr == s.node.RespAddr() {
+		for range run {
+			cl.conn.WriteError(raftnode.ErrNoLeader.Error())
+		}
+		return
+	}
+	pc, err := s.peers.get(addr)
+	if err != nil {
+		for range run {
+			cl.conn.WriteError(raftnode.ErrNoLeader.Error())
+		}
+		return
+	}
+	s.stats.proxied.Add(int64(len(run)))
+	db := cl.DB()
+	pc.wr = pc.wr[:0]
+	selected := pc.db != db
+	if selected {
+		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("SELECT"), []byte(itoa(db))})
+	}
+	for _, p := range run {
+		pc.wr = appendCommand(pc.wr, p.args)
+	}
+	pc.c.SetDeadline(time.Now().Add(proxyTimeout))
+	if _, err := pc.c.Write(pc.wr); err != nil {
+		pc.c.Close()
+		s.proxyFail(cl, run, 0)
+		return
+	}
+	if selected {
+		reply, err := appendReply(nil, pc.rd)
+		if err != nil || string(reply) != "+OK\r\n" {
+			pc.c.Close()
+			s.proxyFail(cl, run, 0)
+			return
+		}
+		pc.db = db
+	}
+	var buf []byte
+	for i := range run {
+		buf, err = appendReply(buf[:0], pc.rd)
+		if err != nil {
+			pc.c.Close()
+			s.proxyFail(cl, run, i)
+			return
+		}
+		cl.conn.WriteRaw(buf)
+	}
+	pc.c.SetDeadline(time.Time{})
+	s.peers.put(addr, pc)
+}
+
+func (s *Server) proxyFail(cl *client, run []pending, from int) {
+	for _, p := range run[from:] {
+		if c := s.table.Lookup(p.args[0]); c != nil && c.Write {
+			s.stats.uncertain.Add(1)
+			cl.conn.WriteError(raftnode.ErrUncertain.Error())
+		} else {
+			cl.conn.WriteError(raftnode.ErrReadUnavailable.Error())
+		}
+	}
+}

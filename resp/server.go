@@ -1,0 +1,179 @@
+// Package resp is quoris's client-facing side: a redcon server, per
+// connection state, the command table and dispatch of each command to the
+// local FSM (reads), raft (writes), or the leader (proxy or MOVED).
+package resp
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/raftnode"
+)
+
+// Settings is the server's configuration as CONFIG GET/SET see it.
+type Settings interface {
+	// Get returns name/value pairs of every setting matching a glob pattern.
+	Get(pattern string) [][2]string
+	// Set changes a setting at run time, or says why it cannot.
+	Set(name, value string) error
+}
+
+// Options configure a Server.
+type Options struct {
+	Addr         string // host:port to listen on
+	FollowerMode string // "proxy" (default) or "redirect"
+	Settings     Settings
+	Logger       *slog.Logger
+}
+
+// Server serves RESP clients for one node.
+type Server struct {
+	opts    Options
+	node    *raftnode.Node
+	fsm     *fsm.FSM
+	table   *fsm.Table
+	local   map[string]*localCmd
+	log     *slog.Logger
+	started time.Time
+	peers   *peerPool
+
+	ln       *drainListener
+	srv      *redcon.Server
+	closing  atomic.Bool
+	inflight sync.WaitGroup
+
+	mu      sync.Mutex
+	clients map[int64]*client
+	nextID  atomic.Int64
+
+	stats struct {
+		conns, cmds, rejected, proxied, uncertain atomic.Int64
+	}
+}
+
+// New builds a server for node; call Serve to accept clients.
+func New(opts Options, node *raftnode.Node) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.FollowerMode == "" {
+		opts.FollowerMode = "proxy"
+	}
+	s := &Server{
+		opts:    opts,
+		node:    node,
+		fsm:     node.FSM(),
+		table:   node.FSM().Table(),
+		log:     opts.Logger,
+		started: time.Now(),
+		clients: map[int64]*client{},
+		peers:   newPeerPool(),
+	}
+	s.local = localCommands()
+	return s
+}
+
+// Listen binds the client port; Serve then accepts on it.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = newDrainListener(ln)
+	s.srv = redcon.NewServer(s.opts.Addr, s.serveRESP, s.accept, s.closed)
+	return nil
+}
+
+// Addr is the bound client address.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Serve accepts clients until Close.
+func (s *Server) Serve() error { return s.srv.Serve(s.ln) }
+
+// Close stops accepting, lets commands already being executed finish and
+// send their replies, then closes client connections.
+func (s *Server) Close() {
+	if !s.closing.CompareAndSwap(false, true) {
+		return
+	}
+	s.ln.stopAccepting()
+	s.inflight.Wait()
+	time.Sleep(50 * time.Millisecond) // redcon flushes replies after the handler returns
+	s.ln.release()
+	s.peers.close()
+}
+
+func (s *Server) accept(conn redcon.Conn) bool {
+	if s.closing.Load() {
+		return false
+	}
+	cl := &client{id: s.nextID.Add(1), conn: conn, addr: conn.RemoteAddr(), created: time.Now()}
+	if la := conn.NetConn().LocalAddr(); la != nil {
+		cl.laddr = la.String()
+	}
+	cl.lastActive.Store(time.Now().UnixMilli())
+	conn.SetContext(cl)
+	s.mu.Lock()
+	s.clients[cl.id] = cl
+	s.mu.Unlock()
+	s.stats.conns.Add(1)
+	return true
+}
+
+func (s *Server) closed(conn redcon.Conn, _ error) {
+	cl, ok := conn.Context().(*client)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	delete(s.clients, cl.id)
+	s.mu.Unlock()
+}
+
+// drainListener lets Close stop new connections while redcon keeps the
+// existing ones open until in-flight replies are written: Accept blocks
+// after stopAccepting and fails only after release.
+type drainListener struct {
+	net.Listener
+	stopped  chan struct{}
+	released chan struct{}
+	once     sync.Once
+}
+
+func newDrainListener(ln net.Listener) *drainListener {
+	return &drainListener{Listener: ln, stopped: make(chan struct{}), released: make(chan struct{})}
+}
+
+func (l *drainListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		select {
+		case <-l.stopped:
+			<-l.released
+			return nil, net.ErrClosed
+		default:
+		}
+	}
+	return c, err
+}
+
+func (l *drainListener) stopAccepting() {
+	l.once.Do(func() { close(l.stopped) })
+	l.Listener.Close()
+}
+
+func (l *drainListener) release() { close(l.released) }
+
+func (l *drainListener) Close() error {
+	l.stopAccepting()
+	return nil
+}
+
+var errShuttingDown = errors.New("ERR server is shutting down")

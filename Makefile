@@ -1,0 +1,59 @@
+# quoris: a Redis-compatible, Raft-replicated in-memory database.
+GO       ?= go
+BIN      := bin/quoris-server
+PKGS     := ./...
+# The test suite's time bound on 2 cores; longer torture runs have their own target.
+TEST_TIMEOUT ?= 15m
+
+.PHONY: all build test unit deps run cluster clean vet fmt
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/quoris-server
+
+# deps installs what the differential tests compare against (Debian's
+# redis-server and redis-tools). Without root or apt-get it says so and
+# goes on: those tests then skip with a message.
+deps:
+	@if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then \
+		echo "deps: redis-server present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get install -y -qq redis-server redis-tools >/dev/null 2>&1 || \
+		 (apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null)) && \
+		echo "deps: installed redis-server"; \
+		(command -v systemctl >/dev/null 2>&1 && systemctl stop redis-server >/dev/null 2>&1) || true; \
+		pkill -x redis-server >/dev/null 2>&1 || true; \
+	else \
+		echo "deps: redis-server missing and cannot install it (not root); differential tests will skip"; \
+	fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -l -w .
+
+# test: vet, then every package with the race detector, integration
+# tests included (they build and start real quoris-server processes).
+test: deps vet
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+
+unit:
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
+
+# run: a single durable node on 127.0.0.1:6379 with data under ./data.
+run: build
+	./$(BIN)
+
+# cluster: three local nodes in the foreground; Ctrl-C stops all of them.
+cluster: build
+	@trap 'kill 0' INT TERM EXIT; \
+	./$(BIN) --config configs/node1.yaml & \
+	sleep 1; \
+	./$(BIN) --config configs/node2.yaml & \
+	./$(BIN) --config configs/node3.yaml & \
+	wait
+
+clean:
+	rm -rf bin data data-node1 data-node2 data-node3

@@ -81,10 +81,11 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raft-addr %q: %w", cfg.RaftAddr, err)
 	}
-	trans, err := raft.NewTCPTransportWithLogger(cfg.RaftAddr, adv, 4, 10*time.Second, hl.Named("transport"))
+	layer, err := newTCPLayer(cfg.RaftAddr, adv)
 	if err != nil {
 		return nil, fmt.Errorf("raft transport on %s: %w", cfg.RaftAddr, err)
 	}
+	trans := raft.NewNetworkTransportWithLogger(layer, 4, 10*time.Second, hl.Named("transport"))
 	hadData, err := raft.HasExistingState(logs, store, snaps)
 	if err != nil {
 		return nil, err

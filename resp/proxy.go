@@ -22,6 +22,7 @@ type peerConn struct {
 // holds one connection exclusively from first write to last reply, so
 // replies can never reach another client or arrive out of order.
 type peerPool struct {
+	local *net.TCPAddr // source address of dials: this node's own host, so partitions can be cut by address
 	mu    sync.Mutex
 	idle  map[string][]*peerConn
 	close func()
@@ -29,8 +30,13 @@ type peerPool struct {
 
 const maxIdlePerPeer = 64
 
-func newPeerPool() *peerPool {
+func newPeerPool(self string) *peerPool {
 	p := &peerPool{idle: map[string][]*peerConn{}}
+	if host, _, err := net.SplitHostPort(self); err == nil {
+		if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
+			p.local = &net.TCPAddr{IP: ip}
+		}
+	}
 	p.close = func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -53,7 +59,8 @@ func (p *peerPool) get(addr string) (*peerConn, error) {
 		return pc, nil
 	}
 	p.mu.Unlock()
-	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	d := net.Dialer{Timeout: 2 * time.Second, LocalAddr: p.local}
+	c, err := d.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 		log:     opts.Logger,
 		started: time.Now(),
 		clients: map[int64]*client{},
-		peers:   newPeerPool(),
+		peers:   newPeerPool(node.RespAddr()),
 	}
 	s.local = localCommands()
 	return s

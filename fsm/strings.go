@@ -1,3 +1,615 @@
 package fsm
 
-func registerStrings(t *Table) {}
+import (
+	"errors"
+	"math"
+
+	"github.com/quoris/quoris/datatypes"
+)
+
+// maxStringLen is Redis's default proto-max-bulk-len, the cap APPEND and
+// SETRANGE enforce on the string they would produce.
+const maxStringLen = 512 * 1024 * 1024
+
+const complexityGetrange = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."
+
+func registerStrings(t *Table) {
+	str := func(name string, arity int, flags []string, first, last, step int, since, summary, complexity string, run func(*Ctx) error) *Command {
+		return &Command{Spec: Spec{
+			Name: name, Arity: arity, Flags: flags,
+			FirstKey: first, LastKey: last, Step: step,
+			Group: "string", Summary: summary, Since: since, Complexity: complexity,
+		}, Run: run}
+	}
+	var (
+		readFast  = []string{"readonly", "fast"}
+		read      = []string{"readonly"}
+		writeFast = []string{"write", "fast"}
+		writeOOM  = []string{"write", "denyoom"}
+		writeOOMF = []string{"write", "denyoom", "fast"}
+	)
+	t.Add(
+		str("get", 2, readFast, 1, 1, 1, "1.0.0", "Get the value of a key", "O(1)", cmdGet),
+		str("set", -3, writeOOM, 1, 1, 1, "1.0.0", "Set the string value of a key", "O(1)", cmdSet),
+		str("setnx", 3, writeOOMF, 1, 1, 1, "1.0.0", "Set the value of a key, only if the key does not exist", "O(1)", cmdSetnx),
+		str("setex", 4, writeOOM, 1, 1, 1, "2.0.0", "Set the value and expiration of a key", "O(1)", cmdSetex),
+		str("psetex", 4, writeOOM, 1, 1, 1, "2.6.0", "Set the value and expiration in milliseconds of a key", "O(1)", cmdPsetex),
+		str("mget", -2, readFast, 1, -1, 1, "1.0.0", "Get the values of all the given keys", "O(N) where N is the number of keys to retrieve.", cmdMget),
+		str("mset", -3, writeOOM, 1, -1, 2, "1.0.1", "Set multiple keys to multiple values", "O(N) where N is the number of keys to set.", cmdMset),
+		str("msetnx", -3, writeOOM, 1, -1, 2, "1.0.1", "Set multiple keys to multiple values, only if none of the keys exist", "O(N) where N is the number of keys to set.", cmdMsetnx),
+		str("getset", 3, writeOOMF, 1, 1, 1, "1.0.0", "Set the string value of a key and return its old value", "O(1)", cmdGetset),
+		str("getdel", 2, writeFast, 1, 1, 1, "6.2.0", "Get the value of a key and delete the key", "O(1)", cmdGetdel),
+		str("getex", -2, writeFast, 1, 1, 1, "6.2.0", "Get the value of a key and optionally set its expiration", "O(1)", cmdGetex),
+		str("append", 3, writeOOMF, 1, 1, 1, "2.0.0", "Append a value to a key", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", cmdAppend),
+		str("strlen", 2, readFast, 1, 1, 1, "2.2.0", "Get the length of the value stored in a key", "O(1)", cmdStrlen),
+		str("incr", 2, writeOOMF, 1, 1, 1, "1.0.0", "Increment the integer value of a key by one", "O(1)", cmdIncr),
+		str("decr", 2, writeOOMF, 1, 1, 1, "1.0.0", "Decrement the integer value of a key by one", "O(1)", cmdDecr),
+		str("incrby", 3, writeOOMF, 1, 1, 1, "1.0.0", "Increment the integer value of a key by the given amount", "O(1)", cmdIncrby),
+		str("decrby", 3, writeOOMF, 1, 1, 1, "1.0.0", "Decrement the integer value of a key by the given number", "O(1)", cmdDecrby),
+		str("incrbyfloat", 3, writeOOMF, 1, 1, 1, "2.6.0", "Increment the float value of a key by the given amount", "O(1)", cmdIncrbyfloat),
+		str("getrange", 4, read, 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key", complexityGetrange, cmdGetrange),
+		str("setrange", 4, writeOOM, 1, 1, 1, "2.2.0", "Overwrite part of a string at key starting at the specified offset", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", cmdSetrange),
+		str("substr", 4, read, 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key", complexityGetrange, cmdGetrange),
+		str("lcs", -3, read, 1, 2, 1, "7.0.0", "Find longest common substring", "O(N*M) where N and M are the lengths of s1 and s2, respectively", cmdLcs),
+	)
+}
+
+// cloneBytes copies an argument before it is stored: c.Args alias the log
+// entry's buffer, which raft may reuse.
+func cloneBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	copy(out, b)
+	return out
+}
+
+func equalFold(b []byte, word string) bool {
+	if len(b) != len(word) {
+		return false
+	}
+	for i := range b {
+		ch := b[i]
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		if ch != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// errExpireTime is Redis's addReplyErrorExpireTime, which names the command.
+func errExpireTime(c *Ctx) error {
+	return errors.New("ERR invalid expire time in '" + lowerName(c.Args[0]) + "' command")
+}
+
+func lowerName(b []byte) string {
+	out := make([]byte, len(b))
+	for i, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		out[i] = ch
+	}
+	return string(out)
+}
+
+// --- GET / SET family ----------------------------------------------------
+
+func cmdGet(c *Ctx) error {
+	b, _, ok, err := c.LookupString(c.Arg(1))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Null()
+		return nil
+	}
+	c.Bulk(b)
+	return nil
+}
+
+// strOpts are the extended arguments SET and GETEX share.
+type strOpts struct {
+	nx, xx, get, keepTTL, persist bool
+	ex, px, exat, pxat            bool
+	expire                        []byte // the EX/PX/EXAT/PXAT argument
+}
+
+func (o *strOpts) hasExpire() bool { return o.ex || o.px || o.exat || o.pxat }
+
+// parseStrOpts mirrors Redis's parseExtendedStringArgumentsOrReply,
+// including which repetitions it tolerates (EX 1 EX 2 is fine, EX 1 PX 2 is
+// not), since clients can observe the difference.
+func parseStrOpts(args [][]byte, isSet bool) (strOpts, error) {
+	var o strOpts
+	start := 2
+	if isSet {
+		start = 3
+	}
+	for j := start; j < len(args); j++ {
+		opt := args[j]
+		hasNext := j < len(args)-1
+		switch {
+		case isSet && equalFold(opt, "nx") && !o.xx:
+			o.nx = true
+		case isSet && equalFold(opt, "xx") && !o.nx:
+			o.xx = true
+		case isSet && equalFold(opt, "get"):
+			o.get = true
+		case isSet && equalFold(opt, "keepttl") && !o.persist && !o.hasExpire():
+			o.keepTTL = true
+		case !isSet && equalFold(opt, "persist") && !o.hasExpire() && !o.keepTTL:
+			o.persist = true
+		case equalFold(opt, "ex") && !o.keepTTL && !o.persist && !o.exat && !o.px && !o.pxat && hasNext:
+			o.ex, o.expire = true, args[j+1]
+			j++
+		case equalFold(opt, "px") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.pxat && hasNext:
+			o.px, o.expire = true, args[j+1]
+			j++
+		case equalFold(opt, "exat") && !o.keepTTL && !o.persist && !o.ex && !o.px && !o.pxat && hasNext:
+			o.exat, o.expire = true, args[j+1]
+			j++
+		case equalFold(opt, "pxat") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.px && hasNext:
+			o.pxat, o.expire = true, args[j+1]
+			j++
+		default:
+			return o, ErrSyntax
+		}
+	}
+	return o, nil
+}
+
+// expireAt turns an expire argument into an absolute deadline in unix ms,
+// with Redis's validation: positive, no overflow when scaling seconds, and
+// (for relative times) no overflow when adding the current time. Relative
+// times count from the log entry's time so every node agrees.
+func expireAt(c *Ctx, arg []byte, seconds, relative bool) (int64, error) {
+	ms, ok := datatypes.ParseInt(arg)
+	if !ok {
+		return 0, ErrNotInteger
+	}
+	if ms <= 0 || (seconds && ms > math.MaxInt64/1000) {
+		return 0, errExpireTime(c)
+	}
+	if seconds {
+		ms *= 1000
+	}
+	if relative {
+		ms += c.Now // wraps on overflow like Redis's C arithmetic; caught below
+	}
+	if ms <= 0 {
+		return 0, errExpireTime(c)
+	}
+	return ms, nil
+}
+
+// setGeneric is Redis's setGenericCommand: SET and its older variants.
+// okReply/abortReply write the reply for a performed and a skipped write.
+func setGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortReply func()) error {
+	var deadline int64
+	if o.hasExpire() {
+		var err error
+		if deadline, err = expireAt(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
+			return err
+		}
+	}
+	if o.get {
+		// GET answers with the old value even when NX/XX then skip the write.
+		if err := cmdGet(c); err != nil {
+			return err
+		}
+	}
+	old, found := c.Lookup(key)
+	if (o.nx && found) || (o.xx && !found) {
+		if !o.get {
+			abortReply()
+		}
+		return nil
+	}
+	it := Item{Value: cloneBytes(val)}
+	if o.keepTTL {
+		it.ExpireAt = old.ExpireAt
+	}
+	if deadline != 0 {
+		it.ExpireAt = deadline
+	}
+	storeItem(c, key, it)
+	if !o.get {
+		okReply()
+	}
+	return nil
+}
+
+// storeItem sets key, or deletes it when its deadline has already passed
+// (SET ... PXAT in the past): Redis's key would be expired on first touch,
+// so storing it would only leave garbage for the expiry cycle.
+func storeItem(c *Ctx, key string, it Item) {
+	if it.ExpireAt != 0 && it.ExpireAt <= c.Now {
+		c.Delete(key)
+		return
+	}
+	c.Set(key, it)
+}
+
+func cmdSet(c *Ctx) error {
+	o, err := parseStrOpts(c.Args, true)
+	if err != nil {
+		return err
+	}
+	return setGeneric(c, o, c.Arg(1), c.Args[2], c.OK, c.Null)
+}
+
+func cmdSetnx(c *Ctx) error {
+	return setGeneric(c, strOpts{nx: true}, c.Arg(1), c.Args[2],
+		func() { c.Int(1) }, func() { c.Int(0) })
+}
+
+func cmdSetex(c *Ctx) error {
+	return setGeneric(c, strOpts{ex: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
+}
+
+func cmdPsetex(c *Ctx) error {
+	return setGeneric(c, strOpts{px: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
+}
+
+func cmdGetex(c *Ctx) error {
+	o, err := parseStrOpts(c.Args, false)
+	if err != nil {
+		return err
+	}
+	key := c.Arg(1)
+	b, it, ok, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Null()
+		return nil
+	}
+	var deadline int64
+	if o.hasExpire() {
+		if deadline, err = expireAt(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
+			return err
+		}
+	}
+	c.Bulk(b)
+	switch {
+	case o.hasExpire():
+		it.ExpireAt = deadline
+		storeItem(c, key, it)
+	case o.persist && it.ExpireAt != 0:
+		it.ExpireAt = 0
+		c.Set(key, it)
+	}
+	return nil
+}
+
+func cmdGetdel(c *Ctx) error {
+	key := c.Arg(1)
+	b, _, ok, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Null()
+		return nil
+	}
+	c.Bulk(b)
+	c.Delete(key)
+	return nil
+}
+
+func cmdGetset(c *Ctx) error {
+	key := c.Arg(1)
+	b, _, ok, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c.Bulk(b)
+	} else {
+		c.Null()
+	}
+	c.Set(key, Item{Value: cloneBytes(c.Args[2])})
+	return nil
+}
+
+func cmdMget(c *Ctx) error {
+	c.Array(len(c.Args) - 1)
+	for _, k := range c.Args[1:] {
+		// MGET never fails: a key of another type reads as missing.
+		it, ok := c.Lookup(string(k))
+		if b, isStr := it.Value.([]byte); ok && isStr {
+			c.Bulk(b)
+		} else {
+			c.Null()
+		}
+	}
+	return nil
+}
+
+func msetArity(c *Ctx) error {
+	if len(c.Args)%2 == 0 {
+		return errors.New("ERR wrong number of arguments for '" + lowerName(c.Args[0]) + "' command")
+	}
+	return nil
+}
+
+func cmdMset(c *Ctx) error {
+	if err := msetArity(c); err != nil {
+		return err
+	}
+	for j := 1; j < len(c.Args); j += 2 {
+		c.Set(string(c.Args[j]), Item{Value: cloneBytes(c.Args[j+1])})
+	}
+	c.OK()
+	return nil
+}
+
+func cmdMsetnx(c *Ctx) error {
+	if err := msetArity(c); err != nil {
+		return err
+	}
+	for j := 1; j < len(c.Args); j += 2 {
+		if _, ok := c.Lookup(string(c.Args[j])); ok {
+			c.Int(0)
+			return nil
+		}
+	}
+	for j := 1; j < len(c.Args); j += 2 {
+		c.Set(string(c.Args[j]), Item{Value: cloneBytes(c.Args[j+1])})
+	}
+	c.Int(1)
+	return nil
+}
+
+// --- in-place edits --------------------------------------------------------
+
+func cmdAppend(c *Ctx) error {
+	key, add := c.Arg(1), c.Args[2]
+	b, it, ok, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Set(key, Item{Value: cloneBytes(add)})
+		c.Int(int64(len(add)))
+		return nil
+	}
+	total := len(b) + len(add)
+	if total > maxStringLen {
+		return ErrStringTooLong
+	}
+	// A fresh slice every time: the stored one may be shared with a snapshot
+	// or another key, so writing into its spare capacity is never safe.
+	nb := make([]byte, total)
+	copy(nb, b)
+	copy(nb[len(b):], add)
+	it.Value = nb
+	c.Set(key, it)
+	c.Int(int64(total))
+	return nil
+}
+
+func cmdSetrange(c *Ctx) error {
+	offset, ok := datatypes.ParseInt(c.Args[2])
+	if !ok {
+		return ErrNotInteger
+	}
+	if offset < 0 {
+		return ErrOffsetRange
+	}
+	key, val := c.Arg(1), c.Args[3]
+	b, it, found, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	if len(val) == 0 {
+		// Writing nothing changes nothing, not even a missing key.
+		c.Int(int64(len(b)))
+		return nil
+	}
+	if offset > maxStringLen-int64(len(val)) {
+		return ErrStringTooLong
+	}
+	end := int(offset) + len(val)
+	nb := make([]byte, max(len(b), end))
+	copy(nb, b)
+	copy(nb[offset:], val)
+	if !found {
+		it = Item{}
+	}
+	it.Value = nb
+	c.Set(key, it)
+	c.Int(int64(len(nb)))
+	return nil
+}
+
+// --- counters --------------------------------------------------------------
+
+func incrBy(c *Ctx, delta int64) error {
+	key := c.Arg(1)
+	b, it, ok, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	var v int64
+	if ok {
+		if v, ok = datatypes.ParseInt(b); !ok {
+			return ErrNotInteger
+		}
+	}
+	if v, ok = datatypes.AddInt64(v, delta); !ok {
+		return ErrOverflow
+	}
+	// Only the value changes: an existing TTL survives, as in Redis.
+	it.Value = datatypes.AppendInt(nil, v)
+	c.Set(key, it)
+	c.Int(v)
+	return nil
+}
+
+func cmdIncr(c *Ctx) error { return incrBy(c, 1) }
+func cmdDecr(c *Ctx) error { return incrBy(c, -1) }
+
+func cmdIncrby(c *Ctx) error {
+	d, ok := datatypes.ParseInt(c.Args[2])
+	if !ok {
+		return ErrNotInteger
+	}
+	return incrBy(c, d)
+}
+
+func cmdDecrby(c *Ctx) error {
+	d, ok := datatypes.ParseInt(c.Args[2])
+	if !ok {
+		return ErrNotInteger
+	}
+	if d == math.MinInt64 {
+		return errors.New("ERR decrement would overflow")
+	}
+	return incrBy(c, -d)
+}
+
+func cmdIncrbyfloat(c *Ctx) error {
+	key := c.Arg(1)
+	b, it, found, err := c.LookupString(key)
+	if err != nil {
+		return err
+	}
+	var v datatypes.LongDouble // a missing key counts as 0
+	if found {
+		var ok bool
+		if v, ok = datatypes.ParseLongDouble(b); !ok {
+			return ErrNotFloat
+		}
+	}
+	incr, ok := datatypes.ParseLongDouble(c.Args[2])
+	if !ok {
+		return ErrNotFloat
+	}
+	sum, ok := v.Add(incr)
+	if !ok {
+		return errors.New("ERR increment would produce NaN or Infinity")
+	}
+	nb := sum.AppendHuman(nil)
+	it.Value = nb
+	c.Set(key, it)
+	c.Bulk(nb)
+	return nil
+}
+
+// --- reads -----------------------------------------------------------------
+
+func cmdStrlen(c *Ctx) error {
+	b, _, _, err := c.LookupString(c.Arg(1))
+	if err != nil {
+		return err
+	}
+	c.Int(int64(len(b)))
+	return nil
+}
+
+func cmdGetrange(c *Ctx) error {
+	start, ok := datatypes.ParseInt(c.Args[2])
+	if !ok {
+		return ErrNotInteger
+	}
+	end, ok := datatypes.ParseInt(c.Args[3])
+	if !ok {
+		return ErrNotInteger
+	}
+	b, _, _, err := c.LookupString(c.Arg(1))
+	if err != nil {
+		return err
+	}
+	n := int64(len(b))
+	if start < 0 && end < 0 && start > end {
+		c.Bulk(nil)
+		return nil
+	}
+	if start < 0 {
+		start += n
+	}
+	if end < 0 {
+		end += n
+	}
+	start, end = max(start, 0), max(end, 0)
+	if end >= n {
+		end = n - 1
+	}
+	if start > end || n == 0 {
+		c.Bulk(nil)
+		return nil
+	}
+	c.Bulk(b[start : end+1])
+	return nil
+}
+
+func cmdLcs(c *Ctx) error {
+	a, _, _, errA := c.LookupString(c.Arg(1))
+	b, _, _, errB := c.LookupString(c.Arg(2))
+	if errA != nil || errB != nil {
+		return errors.New("ERR The specified keys must contain string values")
+	}
+	var getLen, getIdx, withMatchLen bool
+	var minMatchLen int64
+	for j := 3; j < len(c.Args); j++ {
+		opt := c.Args[j]
+		switch {
+		case equalFold(opt, "idx"):
+			getIdx = true
+		case equalFold(opt, "len"):
+			getLen = true
+		case equalFold(opt, "withmatchlen"):
+			withMatchLen = true
+		case equalFold(opt, "minmatchlen") && j < len(c.Args)-1:
+			n, ok := datatypes.ParseInt(c.Args[j+1])
+			if !ok {
+				return ErrNotInteger
+			}
+			minMatchLen = max(n, 0)
+			j++
+		default:
+			return ErrSyntax
+		}
+	}
+	if getLen && getIdx {
+		return errors.New("ERR If you want both the length and indexes, please just use IDX.")
+	}
+	if datatypes.LCSTableBytes(len(a), len(b)) > maxStringLen {
+		return errors.New("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
+	}
+	if getLen {
+		c.Int(int64(datatypes.LCSLen(a, b)))
+		return nil
+	}
+	seq, matches := datatypes.LCS(a, b, getIdx, minMatchLen)
+	if !getIdx {
+		c.Bulk(seq)
+		return nil
+	}
+	c.Array(4)
+	c.BulkString("matches")
+	c.Array(len(matches))
+	for _, m := range matches {
+		if withMatchLen {
+			c.Array(3)
+		} else {
+			c.Array(2)
+		}
+		c.Array(2)
+		c.Int(int64(m.AStart))
+		c.Int(int64(m.AEnd))
+		c.Array(2)
+		c.Int(int64(m.BStart))
+		c.Int(int64(m.BEnd))
+		if withMatchLen {
+			c.Int(int64(m.Len()))
+		}
+	}
+	c.BulkString("len")
+	c.Int(int64(len(seq)))
+	return nil
+}

@@ -204,6 +204,14 @@ func (f *FSM) Nodes() map[string]string {
 	return m
 }
 
+// NodeAddr returns one node's RESP address ("" if unknown) without copying
+// the whole map, for the per-command leader lookup of proxying followers.
+func (f *FSM) NodeAddr(id string) string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.nodes[id]
+}
+
 // KeyspaceInfo returns, per non-empty database, its key count and the
 // number of keys with a TTL.
 func (f *FSM) KeyspaceInfo() (keys, expires []int) {

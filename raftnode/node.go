@@ -165,7 +165,7 @@ func (n *Node) Leader() (id, respAddr string) {
 	if lid == "" {
 		return "", ""
 	}
-	return string(lid), n.fsm.Nodes()[string(lid)]
+	return string(lid), n.fsm.NodeAddr(string(lid))
 }
 
 // Shutdown hands leadership over if this node leads, then stops raft and

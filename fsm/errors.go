@@ -21,4 +21,6 @@ var (
 	// corruption, never client input: the FSM answers it deterministically on
 	// every node instead of panicking.
 	ErrBadEntry = errors.New("ERR internal: malformed log entry")
+
+	ErrInvalidCursor = errors.New("ERR invalid cursor")
 )

@@ -1,3 +1,97 @@
 package fsm
 
-func registerServer(t *Table) {}
+import (
+	"errors"
+	"strings"
+)
+
+func registerServer(t *Table) {
+	server := func(s Spec, run func(*Ctx) error) *Command {
+		s.Group = "server"
+		return &Command{Spec: s, Run: run}
+	}
+	t.Add(
+		server(Spec{Name: "dbsize", Arity: 1, Flags: []string{"readonly", "fast"},
+			Summary: "Return the number of keys in the selected database", Since: "1.0.0", Complexity: "O(1)"},
+			cmdDBSize),
+		server(Spec{Name: "flushdb", Arity: -1, Flags: []string{"write"},
+			Summary: "Remove all keys from the current database", Since: "1.0.0",
+			Complexity: "O(N) where N is the number of keys in the selected database"},
+			cmdFlushDB),
+		server(Spec{Name: "flushall", Arity: -1, Flags: []string{"write"},
+			Summary: "Remove all keys from all databases", Since: "1.0.0",
+			Complexity: "O(N) where N is the total number of keys in all databases"},
+			cmdFlushAll),
+		server(Spec{Name: "swapdb", Arity: 3, Flags: []string{"write", "fast"},
+			Summary: "Swaps two Redis databases", Since: "4.0.0",
+			Complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases."},
+			cmdSwapDB),
+	)
+}
+
+// cmdDBSize counts expired keys not yet removed, as Redis's DBSIZE does.
+func cmdDBSize(c *Ctx) error {
+	c.Int(int64(c.DB.Len()))
+	return nil
+}
+
+// flushMode validates FLUSHDB/FLUSHALL's optional ASYNC|SYNC. Both modes
+// behave the same here: a fresh B-tree replaces the old one in O(1), and
+// the old nodes are garbage once no snapshot shares them.
+func flushMode(c *Ctx) error {
+	switch len(c.Args) {
+	case 1:
+		return nil
+	case 2:
+		if m := string(c.Args[1]); strings.EqualFold(m, "sync") || strings.EqualFold(m, "async") {
+			return nil
+		}
+	}
+	return ErrSyntax
+}
+
+func cmdFlushDB(c *Ctx) error {
+	if err := flushMode(c); err != nil {
+		return err
+	}
+	c.mustWrite()
+	c.f.dbs[c.DBIndex] = newDB()
+	c.DB = c.f.dbs[c.DBIndex]
+	c.OK()
+	return nil
+}
+
+func cmdFlushAll(c *Ctx) error {
+	if err := flushMode(c); err != nil {
+		return err
+	}
+	c.mustWrite()
+	for i := range c.f.dbs {
+		c.f.dbs[i] = newDB()
+	}
+	c.DB = c.f.dbs[c.DBIndex]
+	c.OK()
+	return nil
+}
+
+// cmdSwapDB swaps the two database pointers: O(1), and clients selected on
+// either index see the other's data from the next command on, as in Redis.
+func cmdSwapDB(c *Ctx) error {
+	a, ok := parseCInt(c.Args[1])
+	if !ok {
+		return errors.New("ERR invalid first DB index")
+	}
+	b, ok := parseCInt(c.Args[2])
+	if !ok {
+		return errors.New("ERR invalid second DB index")
+	}
+	if c.DBAt(a) == nil || c.DBAt(b) == nil {
+		return ErrDBIndex
+	}
+	c.mustWrite()
+	dbs := c.f.dbs
+	dbs[a], dbs[b] = dbs[b], dbs[a]
+	c.DB = dbs[c.DBIndex]
+	c.OK()
+	return nil
+}

@@ -58,7 +58,7 @@ func LongDoubleFromInt(n int64) LongDouble {
 // overflow and underflow to zero are errors. Infinity itself is accepted;
 // callers decide what to do with it (INCRBYFLOAT then reports NaN/Infinity).
 func ParseLongDouble(b []byte) (LongDouble, bool) {
-	if len(b) == 0 || len(b) >= MaxLongDoubleChars || isCSpace(b[0]) {
+	if len(b) == 0 || len(b) >= MaxLongDoubleChars || ldIsSpace(b[0]) {
 		return LongDouble{}, false
 	}
 	neg := false
@@ -66,8 +66,8 @@ func ParseLongDouble(b []byte) (LongDouble, bool) {
 		neg = b[0] == '-'
 		b = b[1:]
 	}
-	if len(b) >= 3 && equalFold(b[:3], "inf") {
-		if len(b) == 3 || equalFold(b, "infinity") {
+	if len(b) >= 3 && ldEqualFold(b[:3], "inf") {
+		if len(b) == 3 || ldEqualFold(b, "infinity") {
 			return LongDouble{neg: neg, inf: true}, true
 		}
 		return LongDouble{}, false
@@ -82,14 +82,14 @@ func parseDec(neg bool, b []byte) (LongDouble, bool) {
 	i := 0
 	var digits []byte // significant digits, leading zeros dropped
 	fracDigits, seen := 0, false
-	for ; i < len(b) && isDigit(b[i]); i++ {
+	for ; i < len(b) && ldIsDigit(b[i]); i++ {
 		seen = true
 		if len(digits) > 0 || b[i] != '0' {
 			digits = append(digits, b[i])
 		}
 	}
 	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && isDigit(b[i]); i++ {
+		for i++; i < len(b) && ldIsDigit(b[i]); i++ {
 			seen = true
 			fracDigits++
 			if len(digits) > 0 || b[i] != '0' {
@@ -120,9 +120,9 @@ func parseDec(neg bool, b []byte) (LongDouble, bool) {
 	num, _ := new(big.Int).SetString(string(digits), 10)
 	den := big.NewInt(1)
 	if e10 >= 0 {
-		num.Mul(num, pow10(e10))
+		num.Mul(num, ldPow10(e10))
 	} else {
-		den = pow10(-e10)
+		den = ldPow10(-e10)
 	}
 	x, overflow := roundExt(neg, num, den, 0)
 	if overflow || x.mant == 0 {
@@ -135,11 +135,11 @@ func parseHex(neg bool, b []byte) (LongDouble, bool) {
 	i := 0
 	var digits []byte
 	fracDigits := 0
-	for ; i < len(b) && isHexDigit(b[i]); i++ {
+	for ; i < len(b) && ldIsHexDigit(b[i]); i++ {
 		digits = append(digits, b[i])
 	}
 	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && isHexDigit(b[i]); i++ {
+		for i++; i < len(b) && ldIsHexDigit(b[i]); i++ {
 			fracDigits++
 			digits = append(digits, b[i])
 		}
@@ -174,11 +174,11 @@ func parseHex(neg bool, b []byte) (LongDouble, bool) {
 // marker without digits is not part of the number for strtold, so the
 // input is then not fully consumed and is rejected. Huge exponents
 // saturate; the range checks afterwards turn them into over/underflow.
-func parseExpTail(b []byte, lower, upper byte) (int64, bool) {
+func parseExpTail(b []byte, lo, up byte) (int64, bool) {
 	if len(b) == 0 {
 		return 0, true
 	}
-	if b[0] != lower && b[0] != upper {
+	if b[0] != lo && b[0] != up {
 		return 0, false
 	}
 	b = b[1:]
@@ -192,7 +192,7 @@ func parseExpTail(b []byte, lower, upper byte) (int64, bool) {
 	}
 	var e int64
 	for _, c := range b {
-		if !isDigit(c) {
+		if !ldIsDigit(c) {
 			return 0, false
 		}
 		if e < 1_000_000_000 {
@@ -310,11 +310,11 @@ func (x LongDouble) AppendHuman(dst []byte) []byte {
 		intPart = new(big.Int).Lsh(new(big.Int).SetUint64(x.mant), uint(x.exp)).String()
 	default:
 		num := new(big.Int).SetUint64(x.mant)
-		num.Mul(num, pow10(ldFracDigits))
+		num.Mul(num, ldPow10(ldFracDigits))
 		q, _, _ := roundQuo(num, -int(x.exp))
 		digits := q.String()
 		if len(digits) <= ldFracDigits {
-			digits = zeros(ldFracDigits+1-len(digits)) + digits
+			digits = ldZeros(ldFracDigits+1-len(digits)) + digits
 		}
 		intPart, frac = digits[:len(digits)-ldFracDigits], digits[len(digits)-ldFracDigits:]
 		for len(frac) > 0 && frac[len(frac)-1] == '0' {
@@ -342,11 +342,11 @@ func roundQuo(num *big.Int, sh int) (q, r, d *big.Int) {
 	return q, r, d
 }
 
-func pow10(n int64) *big.Int {
+func ldPow10(n int64) *big.Int {
 	return new(big.Int).Exp(big.NewInt(10), big.NewInt(n), nil)
 }
 
-func zeros(n int) string {
+func ldZeros(n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = '0'
@@ -355,18 +355,18 @@ func zeros(n int) string {
 }
 
 // isCSpace is C's isspace in the "C" locale.
-func isCSpace(c byte) bool {
+func ldIsSpace(c byte) bool {
 	return c == ' ' || (c >= '\t' && c <= '\r')
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func ldIsDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-func isHexDigit(c byte) bool {
-	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+func ldIsHexDigit(c byte) bool {
+	return ldIsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
 // equalFold compares ASCII case-insensitively against a lower-case word.
-func equalFold(b []byte, word string) bool {
+func ldEqualFold(b []byte, word string) bool {
 	if len(b) != len(word) {
 		return false
 	}

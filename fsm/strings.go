@@ -7,11 +7,11 @@ import (
 	"github.com/quoris/quoris/datatypes"
 )
 
-// maxStringLen is Redis's default proto-max-bulk-len, the cap APPEND and
+// strMaxLen is Redis's default proto-max-bulk-len, the cap APPEND and
 // SETRANGE enforce on the string they would produce.
-const maxStringLen = 512 * 1024 * 1024
+const strMaxLen = 512 * 1024 * 1024
 
-const complexityGetrange = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."
+const strGetrangeComplexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."
 
 func registerStrings(t *Table) {
 	str := func(name string, arity int, flags []string, first, last, step int, since, summary, complexity string, run func(*Ctx) error) *Command {
@@ -47,22 +47,22 @@ func registerStrings(t *Table) {
 		str("incrby", 3, writeOOMF, 1, 1, 1, "1.0.0", "Increment the integer value of a key by the given amount", "O(1)", cmdIncrby),
 		str("decrby", 3, writeOOMF, 1, 1, 1, "1.0.0", "Decrement the integer value of a key by the given number", "O(1)", cmdDecrby),
 		str("incrbyfloat", 3, writeOOMF, 1, 1, 1, "2.6.0", "Increment the float value of a key by the given amount", "O(1)", cmdIncrbyfloat),
-		str("getrange", 4, read, 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key", complexityGetrange, cmdGetrange),
+		str("getrange", 4, read, 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key", strGetrangeComplexity, cmdGetrange),
 		str("setrange", 4, writeOOM, 1, 1, 1, "2.2.0", "Overwrite part of a string at key starting at the specified offset", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", cmdSetrange),
-		str("substr", 4, read, 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key", complexityGetrange, cmdGetrange),
+		str("substr", 4, read, 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key", strGetrangeComplexity, cmdGetrange),
 		str("lcs", -3, read, 1, 2, 1, "7.0.0", "Find longest common substring", "O(N*M) where N and M are the lengths of s1 and s2, respectively", cmdLcs),
 	)
 }
 
-// cloneBytes copies an argument before it is stored: c.Args alias the log
+// strCopy copies an argument before it is stored: c.Args alias the log
 // entry's buffer, which raft may reuse.
-func cloneBytes(b []byte) []byte {
+func strCopy(b []byte) []byte {
 	out := make([]byte, len(b))
 	copy(out, b)
 	return out
 }
 
-func equalFold(b []byte, word string) bool {
+func strOptIs(b []byte, word string) bool {
 	if len(b) != len(word) {
 		return false
 	}
@@ -78,12 +78,12 @@ func equalFold(b []byte, word string) bool {
 	return true
 }
 
-// errExpireTime is Redis's addReplyErrorExpireTime, which names the command.
-func errExpireTime(c *Ctx) error {
-	return errors.New("ERR invalid expire time in '" + lowerName(c.Args[0]) + "' command")
+// strErrExpire is Redis's addReplyErrorExpireTime, which names the command.
+func strErrExpire(c *Ctx) error {
+	return errors.New("ERR invalid expire time in '" + strCmdName(c.Args[0]) + "' command")
 }
 
-func lowerName(b []byte) string {
+func strCmdName(b []byte) string {
 	out := make([]byte, len(b))
 	for i, ch := range b {
 		if ch >= 'A' && ch <= 'Z' {
@@ -131,26 +131,26 @@ func parseStrOpts(args [][]byte, isSet bool) (strOpts, error) {
 		opt := args[j]
 		hasNext := j < len(args)-1
 		switch {
-		case isSet && equalFold(opt, "nx") && !o.xx:
+		case isSet && strOptIs(opt, "nx") && !o.xx:
 			o.nx = true
-		case isSet && equalFold(opt, "xx") && !o.nx:
+		case isSet && strOptIs(opt, "xx") && !o.nx:
 			o.xx = true
-		case isSet && equalFold(opt, "get"):
+		case isSet && strOptIs(opt, "get"):
 			o.get = true
-		case isSet && equalFold(opt, "keepttl") && !o.persist && !o.hasExpire():
+		case isSet && strOptIs(opt, "keepttl") && !o.persist && !o.hasExpire():
 			o.keepTTL = true
-		case !isSet && equalFold(opt, "persist") && !o.hasExpire() && !o.keepTTL:
+		case !isSet && strOptIs(opt, "persist") && !o.hasExpire() && !o.keepTTL:
 			o.persist = true
-		case equalFold(opt, "ex") && !o.keepTTL && !o.persist && !o.exat && !o.px && !o.pxat && hasNext:
+		case strOptIs(opt, "ex") && !o.keepTTL && !o.persist && !o.exat && !o.px && !o.pxat && hasNext:
 			o.ex, o.expire = true, args[j+1]
 			j++
-		case equalFold(opt, "px") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.pxat && hasNext:
+		case strOptIs(opt, "px") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.pxat && hasNext:
 			o.px, o.expire = true, args[j+1]
 			j++
-		case equalFold(opt, "exat") && !o.keepTTL && !o.persist && !o.ex && !o.px && !o.pxat && hasNext:
+		case strOptIs(opt, "exat") && !o.keepTTL && !o.persist && !o.ex && !o.px && !o.pxat && hasNext:
 			o.exat, o.expire = true, args[j+1]
 			j++
-		case equalFold(opt, "pxat") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.px && hasNext:
+		case strOptIs(opt, "pxat") && !o.keepTTL && !o.persist && !o.ex && !o.exat && !o.px && hasNext:
 			o.pxat, o.expire = true, args[j+1]
 			j++
 		default:
@@ -160,17 +160,17 @@ func parseStrOpts(args [][]byte, isSet bool) (strOpts, error) {
 	return o, nil
 }
 
-// expireAt turns an expire argument into an absolute deadline in unix ms,
+// strDeadline turns an expire argument into an absolute deadline in unix ms,
 // with Redis's validation: positive, no overflow when scaling seconds, and
 // (for relative times) no overflow when adding the current time. Relative
 // times count from the log entry's time so every node agrees.
-func expireAt(c *Ctx, arg []byte, seconds, relative bool) (int64, error) {
+func strDeadline(c *Ctx, arg []byte, seconds, relative bool) (int64, error) {
 	ms, ok := datatypes.ParseInt(arg)
 	if !ok {
 		return 0, ErrNotInteger
 	}
 	if ms <= 0 || (seconds && ms > math.MaxInt64/1000) {
-		return 0, errExpireTime(c)
+		return 0, strErrExpire(c)
 	}
 	if seconds {
 		ms *= 1000
@@ -179,18 +179,18 @@ func expireAt(c *Ctx, arg []byte, seconds, relative bool) (int64, error) {
 		ms += c.Now // wraps on overflow like Redis's C arithmetic; caught below
 	}
 	if ms <= 0 {
-		return 0, errExpireTime(c)
+		return 0, strErrExpire(c)
 	}
 	return ms, nil
 }
 
-// setGeneric is Redis's setGenericCommand: SET and its older variants.
+// strSetGeneric is Redis's setGenericCommand: SET and its older variants.
 // okReply/abortReply write the reply for a performed and a skipped write.
-func setGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortReply func()) error {
+func strSetGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortReply func()) error {
 	var deadline int64
 	if o.hasExpire() {
 		var err error
-		if deadline, err = expireAt(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
+		if deadline, err = strDeadline(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
 			return err
 		}
 	}
@@ -207,24 +207,24 @@ func setGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortReply f
 		}
 		return nil
 	}
-	it := Item{Value: cloneBytes(val)}
+	it := Item{Value: strCopy(val)}
 	if o.keepTTL {
 		it.ExpireAt = old.ExpireAt
 	}
 	if deadline != 0 {
 		it.ExpireAt = deadline
 	}
-	storeItem(c, key, it)
+	strStore(c, key, it)
 	if !o.get {
 		okReply()
 	}
 	return nil
 }
 
-// storeItem sets key, or deletes it when its deadline has already passed
+// strStore sets key, or deletes it when its deadline has already passed
 // (SET ... PXAT in the past): Redis's key would be expired on first touch,
 // so storing it would only leave garbage for the expiry cycle.
-func storeItem(c *Ctx, key string, it Item) {
+func strStore(c *Ctx, key string, it Item) {
 	if it.ExpireAt != 0 && it.ExpireAt <= c.Now {
 		c.Delete(key)
 		return
@@ -237,20 +237,20 @@ func cmdSet(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	return setGeneric(c, o, c.Arg(1), c.Args[2], c.OK, c.Null)
+	return strSetGeneric(c, o, c.Arg(1), c.Args[2], c.OK, c.Null)
 }
 
 func cmdSetnx(c *Ctx) error {
-	return setGeneric(c, strOpts{nx: true}, c.Arg(1), c.Args[2],
+	return strSetGeneric(c, strOpts{nx: true}, c.Arg(1), c.Args[2],
 		func() { c.Int(1) }, func() { c.Int(0) })
 }
 
 func cmdSetex(c *Ctx) error {
-	return setGeneric(c, strOpts{ex: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
+	return strSetGeneric(c, strOpts{ex: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
 }
 
 func cmdPsetex(c *Ctx) error {
-	return setGeneric(c, strOpts{px: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
+	return strSetGeneric(c, strOpts{px: true, expire: c.Args[2]}, c.Arg(1), c.Args[3], c.OK, c.Null)
 }
 
 func cmdGetex(c *Ctx) error {
@@ -269,7 +269,7 @@ func cmdGetex(c *Ctx) error {
 	}
 	var deadline int64
 	if o.hasExpire() {
-		if deadline, err = expireAt(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
+		if deadline, err = strDeadline(c, o.expire, o.ex || o.exat, o.ex || o.px); err != nil {
 			return err
 		}
 	}
@@ -277,7 +277,7 @@ func cmdGetex(c *Ctx) error {
 	switch {
 	case o.hasExpire():
 		it.ExpireAt = deadline
-		storeItem(c, key, it)
+		strStore(c, key, it)
 	case o.persist && it.ExpireAt != 0:
 		it.ExpireAt = 0
 		c.Set(key, it)
@@ -311,7 +311,7 @@ func cmdGetset(c *Ctx) error {
 	} else {
 		c.Null()
 	}
-	c.Set(key, Item{Value: cloneBytes(c.Args[2])})
+	c.Set(key, Item{Value: strCopy(c.Args[2])})
 	return nil
 }
 
@@ -329,26 +329,26 @@ func cmdMget(c *Ctx) error {
 	return nil
 }
 
-func msetArity(c *Ctx) error {
+func strMsetArity(c *Ctx) error {
 	if len(c.Args)%2 == 0 {
-		return errors.New("ERR wrong number of arguments for '" + lowerName(c.Args[0]) + "' command")
+		return errors.New("ERR wrong number of arguments for '" + strCmdName(c.Args[0]) + "' command")
 	}
 	return nil
 }
 
 func cmdMset(c *Ctx) error {
-	if err := msetArity(c); err != nil {
+	if err := strMsetArity(c); err != nil {
 		return err
 	}
 	for j := 1; j < len(c.Args); j += 2 {
-		c.Set(string(c.Args[j]), Item{Value: cloneBytes(c.Args[j+1])})
+		c.Set(string(c.Args[j]), Item{Value: strCopy(c.Args[j+1])})
 	}
 	c.OK()
 	return nil
 }
 
 func cmdMsetnx(c *Ctx) error {
-	if err := msetArity(c); err != nil {
+	if err := strMsetArity(c); err != nil {
 		return err
 	}
 	for j := 1; j < len(c.Args); j += 2 {
@@ -358,7 +358,7 @@ func cmdMsetnx(c *Ctx) error {
 		}
 	}
 	for j := 1; j < len(c.Args); j += 2 {
-		c.Set(string(c.Args[j]), Item{Value: cloneBytes(c.Args[j+1])})
+		c.Set(string(c.Args[j]), Item{Value: strCopy(c.Args[j+1])})
 	}
 	c.Int(1)
 	return nil
@@ -373,12 +373,12 @@ func cmdAppend(c *Ctx) error {
 		return err
 	}
 	if !ok {
-		c.Set(key, Item{Value: cloneBytes(add)})
+		c.Set(key, Item{Value: strCopy(add)})
 		c.Int(int64(len(add)))
 		return nil
 	}
 	total := len(b) + len(add)
-	if total > maxStringLen {
+	if total > strMaxLen {
 		return ErrStringTooLong
 	}
 	// A fresh slice every time: the stored one may be shared with a snapshot
@@ -410,7 +410,7 @@ func cmdSetrange(c *Ctx) error {
 		c.Int(int64(len(b)))
 		return nil
 	}
-	if offset > maxStringLen-int64(len(val)) {
+	if offset > strMaxLen-int64(len(val)) {
 		return ErrStringTooLong
 	}
 	end := int(offset) + len(val)
@@ -428,7 +428,7 @@ func cmdSetrange(c *Ctx) error {
 
 // --- counters --------------------------------------------------------------
 
-func incrBy(c *Ctx, delta int64) error {
+func strIncrBy(c *Ctx, delta int64) error {
 	key := c.Arg(1)
 	b, it, ok, err := c.LookupString(key)
 	if err != nil {
@@ -450,15 +450,15 @@ func incrBy(c *Ctx, delta int64) error {
 	return nil
 }
 
-func cmdIncr(c *Ctx) error { return incrBy(c, 1) }
-func cmdDecr(c *Ctx) error { return incrBy(c, -1) }
+func cmdIncr(c *Ctx) error { return strIncrBy(c, 1) }
+func cmdDecr(c *Ctx) error { return strIncrBy(c, -1) }
 
 func cmdIncrby(c *Ctx) error {
 	d, ok := datatypes.ParseInt(c.Args[2])
 	if !ok {
 		return ErrNotInteger
 	}
-	return incrBy(c, d)
+	return strIncrBy(c, d)
 }
 
 func cmdDecrby(c *Ctx) error {
@@ -469,7 +469,7 @@ func cmdDecrby(c *Ctx) error {
 	if d == math.MinInt64 {
 		return errors.New("ERR decrement would overflow")
 	}
-	return incrBy(c, -d)
+	return strIncrBy(c, -d)
 }
 
 func cmdIncrbyfloat(c *Ctx) error {
@@ -558,13 +558,13 @@ func cmdLcs(c *Ctx) error {
 	for j := 3; j < len(c.Args); j++ {
 		opt := c.Args[j]
 		switch {
-		case equalFold(opt, "idx"):
+		case strOptIs(opt, "idx"):
 			getIdx = true
-		case equalFold(opt, "len"):
+		case strOptIs(opt, "len"):
 			getLen = true
-		case equalFold(opt, "withmatchlen"):
+		case strOptIs(opt, "withmatchlen"):
 			withMatchLen = true
-		case equalFold(opt, "minmatchlen") && j < len(c.Args)-1:
+		case strOptIs(opt, "minmatchlen") && j < len(c.Args)-1:
 			n, ok := datatypes.ParseInt(c.Args[j+1])
 			if !ok {
 				return ErrNotInteger
@@ -578,7 +578,7 @@ func cmdLcs(c *Ctx) error {
 	if getLen && getIdx {
 		return errors.New("ERR If you want both the length and indexes, please just use IDX.")
 	}
-	if datatypes.LCSTableBytes(len(a), len(b)) > maxStringLen {
+	if datatypes.LCSTableBytes(len(a), len(b)) > strMaxLen {
 		return errors.New("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
 	}
 	if getLen {

@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
+	// go-redis logs every failed dial; the tests expect refused connections
+	// to killed nodes and record the errors they care about themselves.
+	redis.SetLogger(quietLogger{})
 	if b := os.Getenv("QUORIS_BIN"); b != "" {
 		abs, err := filepath.Abs(b)
 		if err != nil {
@@ -66,6 +69,10 @@ func runMain(m *testing.M) int {
 	}
 	return m.Run()
 }
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...interface{}) {}
 
 // Timing knobs shared by the tests. Short raft timeouts keep failover fast;
 // they are still several times the heartbeat interval so a loaded 2-core
@@ -564,6 +571,7 @@ func newClient(addr string, onConnect func(context.Context, *redis.Conn) error) 
 		DisableIdentity: true,
 		MaxRetries:      -1,
 		DialTimeout:     2 * time.Second,
+		DialerRetries:   1,
 		ReadTimeout:     10 * time.Second,
 		WriteTimeout:    5 * time.Second,
 		PoolSize:        64,

@@ -23,6 +23,8 @@ type client struct {
 	name    string
 	db      int
 	lastCmd string
+	noEvict bool // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
+	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
 
 	lastActive atomic.Int64 // unix ms
 	readonly   bool         // READONLY: serve reads from local state

@@ -1,4 +1,367 @@
 package resp
 
-// clientCommands: CLIENT (being written).
-func clientCommands() []*localCmd { return nil }
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+// clientCommands: CLIENT and its subcommands.
+func clientCommands() []*localCmd {
+	return []*localCmd{
+		containerCmd(fsm.Spec{Name: "client", Arity: -2, Group: "connection",
+			Summary: "A container for client connection commands", Since: "2.4.0", Complexity: "Depends on subcommand."}),
+	}
+}
+
+func clientSubcommands() []*subCmd {
+	var (
+		conn  = []string{"noscript", "loading", "stale"}
+		admin = []string{"admin", "noscript", "loading", "stale"}
+	)
+	spec := func(name string, arity int, flags []string, summary, since, complexity string) fsm.Spec {
+		return fsm.Spec{Name: name, Arity: arity, Flags: flags, Group: "connection", Summary: summary, Since: since, Complexity: complexity}
+	}
+	onOff := func(set func(cl *client, on bool)) func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+		return func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+			switch strings.ToLower(string(args[2])) {
+			case "on":
+				set(cl, true)
+			case "off":
+				set(cl, false)
+			default:
+				return appendSyntaxErr(out)
+			}
+			return redcon.AppendOK(out)
+		}
+	}
+	return []*subCmd{
+		{Spec: spec("id", 2, conn, "Returns the client ID for the current connection", "5.0.0", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return redcon.AppendInt(out, cl.id)
+			}},
+		{Spec: spec("getname", 2, conn, "Get the current connection name", "2.6.9", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				cl.mu.Lock()
+				name := cl.name
+				cl.mu.Unlock()
+				if name == "" {
+					return redcon.AppendNull(out)
+				}
+				return redcon.AppendBulkString(out, name)
+			}},
+		{Spec: spec("setname", 3, conn, "Set the current connection name", "2.6.9", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				name := string(args[2])
+				if !validClientName(name) {
+					return appendErrStr(out, "ERR Client names cannot contain spaces, newlines or special characters.")
+				}
+				cl.mu.Lock()
+				cl.name = name
+				cl.mu.Unlock()
+				return redcon.AppendOK(out)
+			}},
+		{Spec: spec("info", 2, conn, "Returns information about the current client connection.", "6.2.0", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return redcon.AppendBulk(out, appendClientInfo(nil, cl, time.Now()))
+			}},
+		{Spec: spec("list", -2, admin, "Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections"),
+			run: clientList},
+		{Spec: spec("kill", -3, admin, "Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections"),
+			run: clientKill},
+		{Spec: spec("no-evict", 3, admin, "Set client eviction mode for the current connection", "7.0.0", "O(1)"),
+			run: onOff(func(cl *client, on bool) {
+				cl.mu.Lock()
+				cl.noEvict = on
+				cl.mu.Unlock()
+			})},
+		{Spec: spec("no-touch", 3, conn, "Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.", "7.2.0", "O(1)"),
+			run: onOff(func(cl *client, on bool) {
+				cl.mu.Lock()
+				cl.noTouch = on
+				cl.mu.Unlock()
+			})},
+		// SETINFO is Redis 7.2's; client libraries (go-redis, redis-py)
+		// send it on every connect and expect +OK. Its values are checked
+		// as 7.2 checks them but not shown: CLIENT LIST keeps 7.0's format.
+		{Spec: spec("setinfo", 4, conn, "Set client or connection specific info", "7.2.0", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				attr := strings.ToLower(string(args[2]))
+				if attr != "lib-name" && attr != "lib-ver" {
+					return appendErrStr(out, "ERR Unrecognized option '"+sanitize(args[2], 128)+"'")
+				}
+				if !validClientName(string(args[3])) {
+					return appendErrStr(out, "ERR "+attr+" cannot contain spaces, newlines or special characters.")
+				}
+				return redcon.AppendOK(out)
+			}},
+		{Spec: spec("help", 2, []string{"loading", "stale"}, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return appendHelp(out, "client", []string{
+					"GETNAME",
+					"    Return the name of the current connection.",
+					"ID",
+					"    Return the ID of the current connection.",
+					"INFO",
+					"    Return information about the current client connection.",
+					"KILL <ip:port>",
+					"    Kill connection made from <ip:port>.",
+					"KILL <option> <value> [<option> <value> [...]]",
+					"    Kill connections. Options are:",
+					"    * ADDR (<ip:port>|<unixsocket>:0)",
+					"      Kill connections made from the specified address",
+					"    * LADDR (<ip:port>|<unixsocket>:0)",
+					"      Kill connections made to specified local address",
+					"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+					"      Kill connections by type.",
+					"    * USER <username>",
+					"      Kill connections authenticated by <username>.",
+					"    * SKIPME (YES|NO)",
+					"      Skip killing current connection (default: yes).",
+					"    * ID <client-id>",
+					"      Kill connections by client id.",
+					"LIST [options ...]",
+					"    Return information about client connections. Options:",
+					"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+					"      Return clients of specified type.",
+					"    * ID <client-id> [<client-id> ...]",
+					"      Return clients with the given ids.",
+					"SETNAME <name>",
+					"    Assign the name <name> to the current connection.",
+					"SETINFO <option> <value>",
+					"    Set client meta attr. Options are:",
+					"    * LIB-NAME: the client lib name.",
+					"    * LIB-VER: the client lib version.",
+					"NO-EVICT (ON|OFF)",
+					"    Protect current client connection from eviction.",
+					"NO-TOUCH (ON|OFF)",
+					"    Will not touch LRU/LFU stats when this mode is on.",
+				})
+			}},
+	}
+}
+
+// clientTypeOK reports whether a Redis client type name is known and
+// whether quoris's clients are of that type: all of them are normal
+// clients; replication between nodes goes through raft, not client links.
+func clientTypeOK(name []byte) (known, normal bool) {
+	switch strings.ToLower(string(name)) {
+	case "normal":
+		return true, true
+	case "master", "slave", "replica", "pubsub":
+		return true, false
+	}
+	return false, false
+}
+
+// clientsSorted snapshots the connected clients in id order, which is
+// connection order, as Redis lists them.
+func (s *Server) clientsSorted() []*client {
+	s.mu.Lock()
+	out := make([]*client, 0, len(s.clients))
+	for _, c := range s.clients {
+		out = append(out, c)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
+	var picked []*client
+	switch {
+	case len(args) == 2:
+		picked = s.clientsSorted()
+	case len(args) == 4 && strings.EqualFold(string(args[2]), "type"):
+		known, normal := clientTypeOK(args[3])
+		if !known {
+			return appendErrStr(out, "ERR Unknown client type '"+sanitize(args[3], 128)+"'")
+		}
+		if normal {
+			picked = s.clientsSorted()
+		}
+	case len(args) > 3 && strings.EqualFold(string(args[2]), "id"):
+		ids := make([]int64, 0, len(args)-3)
+		for _, a := range args[3:] {
+			id, err := strconv.ParseInt(string(a), 10, 64)
+			if err != nil {
+				return appendErrStr(out, "ERR Invalid client ID")
+			}
+			ids = append(ids, id)
+		}
+		s.mu.Lock()
+		for _, id := range ids {
+			if c := s.clients[id]; c != nil {
+				picked = append(picked, c)
+			}
+		}
+		s.mu.Unlock()
+	default:
+		return appendSyntaxErr(out)
+	}
+	now := time.Now()
+	var b []byte
+	for _, c := range picked {
+		b = appendClientInfo(b, c, now)
+	}
+	return redcon.AppendBulk(out, b)
+}
+
+// appendClientInfo writes c's CLIENT LIST line in Redis 7.0's format.
+// Buffer and memory figures Redis reports about its own allocations have
+// no Go counterpart here and are 0.
+func appendClientInfo(b []byte, c *client, now time.Time) []byte {
+	c.mu.Lock()
+	name, db, cmd, noEvict, noTouch := c.name, c.db, c.lastCmd, c.noEvict, c.noTouch
+	c.mu.Unlock()
+	if cmd == "" {
+		cmd = "NULL"
+	}
+	flags := ""
+	if noEvict {
+		flags += "e"
+	}
+	if noTouch {
+		flags += "T"
+	}
+	if flags == "" {
+		flags = "N"
+	}
+	idle := now.UnixMilli() - c.lastActive.Load()
+	b = append(b, "id="...)
+	b = strconv.AppendInt(b, c.id, 10)
+	b = append(b, " addr="...)
+	b = append(b, c.addr...)
+	b = append(b, " laddr="...)
+	b = append(b, c.laddr...)
+	b = append(b, " fd="...)
+	b = strconv.AppendInt(b, int64(connFD(c)), 10)
+	b = append(b, " name="...)
+	b = append(b, name...)
+	b = append(b, " age="...)
+	b = strconv.AppendInt(b, int64(now.Sub(c.created)/time.Second), 10)
+	b = append(b, " idle="...)
+	b = strconv.AppendInt(b, idle/1000, 10)
+	b = append(b, " flags="...)
+	b = append(b, flags...)
+	b = append(b, " db="...)
+	b = strconv.AppendInt(b, int64(db), 10)
+	b = append(b, " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd="...)
+	b = append(b, cmd...)
+	b = append(b, " user=default redir=-1 resp=2\n"...)
+	return b
+}
+
+// connFD is the client socket's file descriptor, -1 once it is closed.
+func connFD(c *client) int {
+	fd := -1
+	if sc, ok := c.conn.NetConn().(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			_ = raw.Control(func(f uintptr) { fd = int(f) })
+		}
+	}
+	return fd
+}
+
+// clientKill implements both forms of CLIENT KILL. The old one (a single
+// ip:port) may kill the caller and answers +OK or "No such client"; the
+// filter form skips the caller unless SKIPME no, and answers a count.
+func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
+	var (
+		addr, laddr string
+		hasAddr     bool
+		hasLaddr    bool
+		id          int64
+		typeFilter  = true // every quoris client is "normal"
+		skipme      = true
+		oldStyle    = len(args) == 3
+		killed      int64
+		killSelf    bool
+		start       = len(out)
+	)
+	if oldStyle {
+		addr, hasAddr, skipme = string(args[2]), true, false
+	} else {
+		for i := 2; i < len(args); i += 2 {
+			if i+1 >= len(args) {
+				return appendSyntaxErr(out)
+			}
+			opt, val := strings.ToLower(string(args[i])), args[i+1]
+			switch opt {
+			case "id":
+				n, err := strconv.ParseInt(string(val), 10, 64)
+				if err != nil || n < 1 {
+					return appendErrStr(out, "ERR client-id should be greater than 0")
+				}
+				id = n
+			case "type":
+				known, normal := clientTypeOK(val)
+				if !known {
+					return appendErrStr(out, "ERR Unknown client type '"+sanitize(val, 128)+"'")
+				}
+				typeFilter = normal
+			case "addr":
+				addr, hasAddr = string(val), true
+			case "laddr":
+				laddr, hasLaddr = string(val), true
+			case "user":
+				// Without ACLs every connection is the default user.
+				if string(val) != "default" {
+					return appendErrStr(out, "ERR No such user '"+sanitize(val, 128)+"'")
+				}
+			case "skipme":
+				switch strings.ToLower(string(val)) {
+				case "yes":
+					skipme = true
+				case "no":
+					skipme = false
+				default:
+					return appendSyntaxErr(out)
+				}
+			default:
+				return appendSyntaxErr(out)
+			}
+		}
+	}
+	for _, c := range s.clientsSorted() {
+		switch {
+		case hasAddr && c.addr != addr,
+			hasLaddr && c.laddr != laddr,
+			!typeFilter,
+			id != 0 && c.id != id,
+			c == cl && skipme:
+			continue
+		}
+		killed++
+		if c == cl {
+			killSelf = true
+			continue
+		}
+		// Closing the socket ends the client's read loop; the server's
+		// close hook then forgets it.
+		_ = c.conn.NetConn().Close()
+	}
+	if oldStyle {
+		if killed == 0 {
+			out = appendErrStr(out, "ERR No such client")
+		} else {
+			out = redcon.AppendOK(out)
+		}
+	} else {
+		out = redcon.AppendInt(out, killed)
+	}
+	if killSelf {
+		// Like Redis's CLOSE_AFTER_REPLY: the reply goes out, then the
+		// connection closes (redcon's Close flushes first).
+		cl.conn.WriteRaw(out[start:])
+		_ = cl.conn.Close()
+		return out[:start]
+	}
+	return out
+}

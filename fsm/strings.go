@@ -3,6 +3,7 @@ package fsm
 import (
 	"errors"
 	"math"
+	"strings"
 
 	"github.com/quoris/quoris/datatypes"
 )
@@ -62,6 +63,9 @@ func strCopy(b []byte) []byte {
 	return out
 }
 
+// strOptIs matches an option against a lower-case keyword. Redis compares
+// C strings, so it would also take "nx\x00junk" for NX; comparing whole
+// arguments is the one deliberate difference.
 func strOptIs(b []byte, word string) bool {
 	if len(b) != len(word) {
 		return false
@@ -80,18 +84,7 @@ func strOptIs(b []byte, word string) bool {
 
 // strErrExpire is Redis's addReplyErrorExpireTime, which names the command.
 func strErrExpire(c *Ctx) error {
-	return errors.New("ERR invalid expire time in '" + strCmdName(c.Args[0]) + "' command")
-}
-
-func strCmdName(b []byte) string {
-	out := make([]byte, len(b))
-	for i, ch := range b {
-		if ch >= 'A' && ch <= 'Z' {
-			ch += 'a' - 'A'
-		}
-		out[i] = ch
-	}
-	return string(out)
+	return errors.New("ERR invalid expire time in '" + strings.ToLower(string(c.Args[0])) + "' command")
 }
 
 // --- GET / SET family ----------------------------------------------------
@@ -331,7 +324,7 @@ func cmdMget(c *Ctx) error {
 
 func strMsetArity(c *Ctx) error {
 	if len(c.Args)%2 == 0 {
-		return errors.New("ERR wrong number of arguments for '" + strCmdName(c.Args[0]) + "' command")
+		return errors.New("ERR wrong number of arguments for '" + strings.ToLower(string(c.Args[0])) + "' command")
 	}
 	return nil
 }

@@ -12,29 +12,31 @@ import (
 // Expected replies below were checked against redis-server 7.0.
 
 const (
-	rOK    = "+OK\r\n"
-	rNil   = "$-1\r\n"
-	rEmpty = "$0\r\n\r\n"
-	rWrong = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
-	rSyn   = "-ERR syntax error\r\n"
-	rNotI  = "-ERR value is not an integer or out of range\r\n"
-	rNotF  = "-ERR value is not a valid float\r\n"
+	strOK        = "+OK\r\n"
+	strNil       = "$-1\r\n"
+	strEmpty     = "$0\r\n\r\n"
+	strWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+	strSyntax    = "-ERR syntax error\r\n"
+	strNotInt    = "-ERR value is not an integer or out of range\r\n"
+	strNotFloat  = "-ERR value is not a valid float\r\n"
 )
 
-func bulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
-func num(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
-func rerr(s string) string { return "-" + s + "\r\n" }
-func arityErr(cmd string) string {
-	return rerr("ERR wrong number of arguments for '" + cmd + "' command")
+func strBulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
+func strInt(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
+func strErr(s string) string  { return "-" + s + "\r\n" }
+func strArityErr(cmd string) string {
+	return strErr("ERR wrong number of arguments for '" + cmd + "' command")
 }
-func expireErr(cmd string) string { return rerr("ERR invalid expire time in '" + cmd + "' command") }
+func strExpireErr(cmd string) string {
+	return strErr("ERR invalid expire time in '" + cmd + "' command")
+}
 
 type strCase = struct {
 	cmd  []string
 	want string
 }
 
-func cmd(args ...string) []string { return args }
+func strCmd(args ...string) []string { return args }
 
 // strHarness returns a harness with "list" holding a non-string value.
 func strHarness(t *testing.T) *harness {
@@ -44,7 +46,7 @@ func strHarness(t *testing.T) *harness {
 }
 
 // expireAtOf returns key's stored deadline, or -1 when the key is absent.
-func (h *harness) expireAtOf(key string) int64 {
+func (h *harness) strExpireAt(key string) int64 {
 	it, ok := h.f.dbs[h.db].raw(key)
 	if !ok {
 		return -1
@@ -94,65 +96,65 @@ func TestStringSpecs(t *testing.T) {
 func TestGetSet(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("GET", "k"), rNil},
-		{cmd("SET", "k", "v"), rOK},
-		{cmd("GET", "k"), bulk("v")},
-		{cmd("set", "k", ""), rOK},
-		{cmd("get", "k"), rEmpty},
-		{cmd("SET", "k", "a\x00b\r\n"), rOK},
-		{cmd("GET", "k"), bulk("a\x00b\r\n")},
-		{cmd("GET", "list"), rWrong},
-		{cmd("GET"), arityErr("get")},
-		{cmd("GET", "a", "b"), arityErr("get")},
-		{cmd("SET", "k"), arityErr("set")},
+		{strCmd("GET", "k"), strNil},
+		{strCmd("SET", "k", "v"), strOK},
+		{strCmd("GET", "k"), strBulk("v")},
+		{strCmd("set", "k", ""), strOK},
+		{strCmd("get", "k"), strEmpty},
+		{strCmd("SET", "k", "a\x00b\r\n"), strOK},
+		{strCmd("GET", "k"), strBulk("a\x00b\r\n")},
+		{strCmd("GET", "list"), strWrongType},
+		{strCmd("GET"), strArityErr("get")},
+		{strCmd("GET", "a", "b"), strArityErr("get")},
+		{strCmd("SET", "k"), strArityErr("set")},
 		// SET overwrites any type.
-		{cmd("SET", "list2", "x"), rOK},
+		{strCmd("SET", "list2", "x"), strOK},
 
 		// NX / XX.
-		{cmd("SET", "k", "new", "NX"), rNil},
-		{cmd("GET", "k"), bulk("a\x00b\r\n")},
-		{cmd("SET", "n", "1", "nx"), rOK},
-		{cmd("SET", "x", "1", "XX"), rNil},
-		{cmd("GET", "x"), rNil},
-		{cmd("SET", "n", "2", "Xx"), rOK},
-		{cmd("GET", "n"), bulk("2")},
-		{cmd("SET", "n", "3", "NX", "XX"), rSyn},
-		{cmd("SET", "n", "3", "XX", "NX"), rSyn},
+		{strCmd("SET", "k", "new", "NX"), strNil},
+		{strCmd("GET", "k"), strBulk("a\x00b\r\n")},
+		{strCmd("SET", "n", "1", "nx"), strOK},
+		{strCmd("SET", "x", "1", "XX"), strNil},
+		{strCmd("GET", "x"), strNil},
+		{strCmd("SET", "n", "2", "Xx"), strOK},
+		{strCmd("GET", "n"), strBulk("2")},
+		{strCmd("SET", "n", "3", "NX", "XX"), strSyntax},
+		{strCmd("SET", "n", "3", "XX", "NX"), strSyntax},
 	})
 	// Repeating an option is fine; only conflicting pairs are refused.
 	h = strHarness(t)
 	h.cases([]strCase{
-		{cmd("SET", "n", "3", "NX", "NX"), rOK},
-		{cmd("SET", "n", "4", "NX", "NX"), rNil},
-		{cmd("SET", "n", "5", "bogus"), rSyn},
-		{cmd("SET", "n", "5", "EX"), rSyn},
-		{cmd("SET", "n", "5", "KEEPTTL", "EX", "10"), rSyn},
-		{cmd("SET", "n", "5", "EX", "10", "KEEPTTL"), rSyn},
-		{cmd("SET", "n", "5", "EX", "10", "PX", "10"), rSyn},
-		{cmd("SET", "n", "5", "EXAT", "10", "PXAT", "10"), rSyn},
-		{cmd("SET", "n", "5", "PERSIST"), rSyn},
-		{cmd("GET", "n"), bulk("3")},
+		{strCmd("SET", "n", "3", "NX", "NX"), strOK},
+		{strCmd("SET", "n", "4", "NX", "NX"), strNil},
+		{strCmd("SET", "n", "5", "bogus"), strSyntax},
+		{strCmd("SET", "n", "5", "EX"), strSyntax},
+		{strCmd("SET", "n", "5", "KEEPTTL", "EX", "10"), strSyntax},
+		{strCmd("SET", "n", "5", "EX", "10", "KEEPTTL"), strSyntax},
+		{strCmd("SET", "n", "5", "EX", "10", "PX", "10"), strSyntax},
+		{strCmd("SET", "n", "5", "EXAT", "10", "PXAT", "10"), strSyntax},
+		{strCmd("SET", "n", "5", "PERSIST"), strSyntax},
+		{strCmd("GET", "n"), strBulk("3")},
 	})
 }
 
 func TestSetGetOption(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("SET", "k", "1", "GET"), rNil},
-		{cmd("SET", "k", "2", "GET"), bulk("1")},
-		{cmd("SET", "k", "3", "get", "GET"), bulk("2")},
+		{strCmd("SET", "k", "1", "GET"), strNil},
+		{strCmd("SET", "k", "2", "GET"), strBulk("1")},
+		{strCmd("SET", "k", "3", "get", "GET"), strBulk("2")},
 		// NX + GET (allowed since 7.0): replies the old value, writes nothing.
-		{cmd("SET", "k", "4", "NX", "GET"), bulk("3")},
-		{cmd("GET", "k"), bulk("3")},
-		{cmd("SET", "m", "4", "XX", "GET"), rNil},
-		{cmd("GET", "m"), rNil},
-		{cmd("SET", "m", "5", "NX", "GET"), rNil},
-		{cmd("GET", "m"), bulk("5")},
+		{strCmd("SET", "k", "4", "NX", "GET"), strBulk("3")},
+		{strCmd("GET", "k"), strBulk("3")},
+		{strCmd("SET", "m", "4", "XX", "GET"), strNil},
+		{strCmd("GET", "m"), strNil},
+		{strCmd("SET", "m", "5", "NX", "GET"), strNil},
+		{strCmd("GET", "m"), strBulk("5")},
 		// GET refuses to overwrite a non-string, and leaves it alone.
-		{cmd("SET", "list", "x", "GET"), rWrong},
-		{cmd("GET", "list"), rWrong},
+		{strCmd("SET", "list", "x", "GET"), strWrongType},
+		{strCmd("GET", "list"), strWrongType},
 		// The expire argument is validated before GET's type check.
-		{cmd("SET", "list", "x", "GET", "EX", "0"), expireErr("set")},
+		{strCmd("SET", "list", "x", "GET", "EX", "0"), strExpireErr("set")},
 	})
 }
 
@@ -160,15 +162,15 @@ func TestSetExpire(t *testing.T) {
 	h := strHarness(t)
 	now := h.now
 	h.cases([]strCase{
-		{cmd("SET", "k", "v", "EX", "10"), rOK},
+		{strCmd("SET", "k", "v", "EX", "10"), strOK},
 	})
-	if got := h.expireAtOf("k"); got != now+10_000 {
+	if got := h.strExpireAt("k"); got != now+10_000 {
 		t.Fatalf("EX 10: ExpireAt %d, want %d", got, now+10_000)
 	}
 	h.advance(9_999)
-	h.cases([]strCase{{cmd("GET", "k"), bulk("v")}})
+	h.cases([]strCase{{strCmd("GET", "k"), strBulk("v")}})
 	h.advance(1)
-	h.cases([]strCase{{cmd("GET", "k"), rNil}})
+	h.cases([]strCase{{strCmd("GET", "k"), strNil}})
 
 	h = strHarness(t)
 	now = h.now
@@ -184,38 +186,38 @@ func TestSetExpire(t *testing.T) {
 		{[]string{}, 0},
 	} {
 		h.f.dbs[0].remove("k")
-		if got := h.do(append([]string{"SET", "k", "v"}, tc.args...)...); got != rOK {
+		if got := h.do(append([]string{"SET", "k", "v"}, tc.args...)...); got != strOK {
 			t.Errorf("SET %v: %q", tc.args, got)
 		}
-		if got := h.expireAtOf("k"); got != tc.want {
+		if got := h.strExpireAt("k"); got != tc.want {
 			t.Errorf("SET %v: ExpireAt %d, want %d", tc.args, got, tc.want)
 		}
 	}
 
 	h = strHarness(t)
 	h.cases([]strCase{
-		{cmd("SET", "k", "v", "EX", "0"), expireErr("set")},
-		{cmd("SET", "k", "v", "EX", "-1"), expireErr("set")},
-		{cmd("SET", "k", "v", "PX", "0"), expireErr("set")},
-		{cmd("SET", "k", "v", "EXAT", "0"), expireErr("set")},
-		{cmd("SET", "k", "v", "PXAT", "-5"), expireErr("set")},
-		{cmd("SET", "k", "v", "EX", "abc"), rNotI},
-		{cmd("SET", "k", "v", "EX", "1.5"), rNotI},
-		{cmd("SET", "k", "v", "EX", "+5"), rNotI},
+		{strCmd("SET", "k", "v", "EX", "0"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "EX", "-1"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "PX", "0"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "EXAT", "0"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "PXAT", "-5"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "EX", "abc"), strNotInt},
+		{strCmd("SET", "k", "v", "EX", "1.5"), strNotInt},
+		{strCmd("SET", "k", "v", "EX", "+5"), strNotInt},
 		// Seconds that overflow when scaled to ms, or ms that overflow when
 		// the current time is added.
-		{cmd("SET", "k", "v", "EX", "9223372036854776"), expireErr("set")},
-		{cmd("SET", "k", "v", "EXAT", "9223372036854776"), expireErr("set")},
-		{cmd("SET", "k", "v", "PX", "9223372036854775807"), expireErr("set")},
-		{cmd("SET", "k", "v", "EX", "9223372036854775"), expireErr("set")},
-		{cmd("GET", "k"), rNil},
+		{strCmd("SET", "k", "v", "EX", "9223372036854776"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "EXAT", "9223372036854776"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "PX", "9223372036854775807"), strExpireErr("set")},
+		{strCmd("SET", "k", "v", "EX", "9223372036854775"), strExpireErr("set")},
+		{strCmd("GET", "k"), strNil},
 		// Absolute deadlines need not be in the future (only positive).
-		{cmd("SET", "k", "v", "PXAT", "9223372036854775807"), rOK},
-		{cmd("SET", "k", "v", "PXAT", "1"), rOK},
-		{cmd("GET", "k"), rNil},
-		{cmd("SET", "k", "old"), rOK},
-		{cmd("SET", "k", "v", "EXAT", "1", "GET"), bulk("old")},
-		{cmd("GET", "k"), rNil},
+		{strCmd("SET", "k", "v", "PXAT", "9223372036854775807"), strOK},
+		{strCmd("SET", "k", "v", "PXAT", "1"), strOK},
+		{strCmd("GET", "k"), strNil},
+		{strCmd("SET", "k", "old"), strOK},
+		{strCmd("SET", "k", "v", "EXAT", "1", "GET"), strBulk("old")},
+		{strCmd("GET", "k"), strNil},
 	})
 	if _, ok := h.f.dbs[0].raw("k"); ok {
 		t.Error("a key set with a past deadline should not be stored")
@@ -226,25 +228,25 @@ func TestSetTTLKeptOrCleared(t *testing.T) {
 	h := strHarness(t)
 	now := h.now
 	h.cases([]strCase{
-		{cmd("SET", "k", "v", "EX", "100"), rOK},
-		{cmd("SET", "k", "w", "KEEPTTL"), rOK},
+		{strCmd("SET", "k", "v", "EX", "100"), strOK},
+		{strCmd("SET", "k", "w", "KEEPTTL"), strOK},
 	})
-	if got := h.expireAtOf("k"); got != now+100_000 {
+	if got := h.strExpireAt("k"); got != now+100_000 {
 		t.Fatalf("KEEPTTL: ExpireAt %d", got)
 	}
-	h.cases([]strCase{{cmd("SET", "k", "x"), rOK}, {cmd("GET", "k"), bulk("x")}})
-	if got := h.expireAtOf("k"); got != 0 {
+	h.cases([]strCase{{strCmd("SET", "k", "x"), strOK}, {strCmd("GET", "k"), strBulk("x")}})
+	if got := h.strExpireAt("k"); got != 0 {
 		t.Fatalf("SET without KEEPTTL kept ExpireAt %d", got)
 	}
 	// KEEPTTL on a key that had none, or had an expired one, leaves none.
 	h.cases([]strCase{
-		{cmd("SET", "k", "y", "KEEPTTL"), rOK},
-		{cmd("SET", "e", "1", "PX", "10"), rOK},
+		{strCmd("SET", "k", "y", "KEEPTTL"), strOK},
+		{strCmd("SET", "e", "1", "PX", "10"), strOK},
 	})
 	h.advance(10)
-	h.cases([]strCase{{cmd("SET", "e", "2", "KEEPTTL"), rOK}, {cmd("GET", "e"), bulk("2")}})
-	if h.expireAtOf("k") != 0 || h.expireAtOf("e") != 0 {
-		t.Fatalf("KEEPTTL resurrected a TTL: %d %d", h.expireAtOf("k"), h.expireAtOf("e"))
+	h.cases([]strCase{{strCmd("SET", "e", "2", "KEEPTTL"), strOK}, {strCmd("GET", "e"), strBulk("2")}})
+	if h.strExpireAt("k") != 0 || h.strExpireAt("e") != 0 {
+		t.Fatalf("KEEPTTL resurrected a TTL: %d %d", h.strExpireAt("k"), h.strExpireAt("e"))
 	}
 }
 
@@ -252,76 +254,76 @@ func TestSetnxSetexPsetex(t *testing.T) {
 	h := strHarness(t)
 	now := h.now
 	h.cases([]strCase{
-		{cmd("SETNX", "k", "1"), num(1)},
-		{cmd("SETNX", "k", "2"), num(0)},
-		{cmd("GET", "k"), bulk("1")},
-		{cmd("SETNX", "list", "2"), num(0)},
-		{cmd("SETNX", "k"), arityErr("setnx")},
-		{cmd("SETEX", "s", "10", "v"), rOK},
-		{cmd("PSETEX", "p", "250", "v"), rOK},
-		{cmd("SETEX", "s2", "0", "v"), expireErr("setex")},
-		{cmd("PSETEX", "p2", "-1", "v"), expireErr("psetex")},
-		{cmd("setex", "s2", "x", "v"), rNotI},
-		{cmd("SETEX", "s2", "10"), arityErr("setex")},
-		{cmd("SETEX", "s2", "9223372036854776", "v"), expireErr("setex")},
-		{cmd("SETEX", "list", "10", "v"), rOK},
-		{cmd("GET", "list"), bulk("v")},
+		{strCmd("SETNX", "k", "1"), strInt(1)},
+		{strCmd("SETNX", "k", "2"), strInt(0)},
+		{strCmd("GET", "k"), strBulk("1")},
+		{strCmd("SETNX", "list", "2"), strInt(0)},
+		{strCmd("SETNX", "k"), strArityErr("setnx")},
+		{strCmd("SETEX", "s", "10", "v"), strOK},
+		{strCmd("PSETEX", "p", "250", "v"), strOK},
+		{strCmd("SETEX", "s2", "0", "v"), strExpireErr("setex")},
+		{strCmd("PSETEX", "p2", "-1", "v"), strExpireErr("psetex")},
+		{strCmd("setex", "s2", "x", "v"), strNotInt},
+		{strCmd("SETEX", "s2", "10"), strArityErr("setex")},
+		{strCmd("SETEX", "s2", "9223372036854776", "v"), strExpireErr("setex")},
+		{strCmd("SETEX", "list", "10", "v"), strOK},
+		{strCmd("GET", "list"), strBulk("v")},
 	})
-	if got := h.expireAtOf("s"); got != now+10_000 {
+	if got := h.strExpireAt("s"); got != now+10_000 {
 		t.Errorf("SETEX: ExpireAt %d", got)
 	}
-	if got := h.expireAtOf("p"); got != now+250 {
+	if got := h.strExpireAt("p"); got != now+250 {
 		t.Errorf("PSETEX: ExpireAt %d", got)
 	}
 	h.advance(250)
-	h.cases([]strCase{{cmd("GET", "p"), rNil}, {cmd("GET", "s"), bulk("v")}, {cmd("SETNX", "p", "again"), num(1)}})
+	h.cases([]strCase{{strCmd("GET", "p"), strNil}, {strCmd("GET", "s"), strBulk("v")}, {strCmd("SETNX", "p", "again"), strInt(1)}})
 }
 
 func TestMgetMset(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("MSET", "a", "1", "b", "2"), rOK},
-		{cmd("MGET", "a", "list", "missing", "b", "a"), "*5\r\n" + bulk("1") + rNil + rNil + bulk("2") + bulk("1")},
-		{cmd("MGET"), arityErr("mget")},
-		{cmd("MSET", "a"), arityErr("mset")},
-		{cmd("MSET", "a", "1", "b"), arityErr("mset")},
-		{cmd("MSETNX", "a", "1", "b"), arityErr("msetnx")},
-		{cmd("MSET", "a", "x", "a", "y", "list", "z"), rOK},
-		{cmd("MGET", "a", "list"), "*2\r\n" + bulk("y") + bulk("z")},
-		{cmd("MSETNX", "c", "3", "a", "9"), num(0)},
-		{cmd("GET", "c"), rNil},
-		{cmd("MSETNX", "c", "3", "d", "4", "c", "5"), num(1)},
-		{cmd("MGET", "c", "d"), "*2\r\n" + bulk("5") + bulk("4")},
+		{strCmd("MSET", "a", "1", "b", "2"), strOK},
+		{strCmd("MGET", "a", "list", "missing", "b", "a"), "*5\r\n" + strBulk("1") + strNil + strNil + strBulk("2") + strBulk("1")},
+		{strCmd("MGET"), strArityErr("mget")},
+		{strCmd("MSET", "a"), strArityErr("mset")},
+		{strCmd("MSET", "a", "1", "b"), strArityErr("mset")},
+		{strCmd("MSETNX", "a", "1", "b"), strArityErr("msetnx")},
+		{strCmd("MSET", "a", "x", "a", "y", "list", "z"), strOK},
+		{strCmd("MGET", "a", "list"), "*2\r\n" + strBulk("y") + strBulk("z")},
+		{strCmd("MSETNX", "c", "3", "a", "9"), strInt(0)},
+		{strCmd("GET", "c"), strNil},
+		{strCmd("MSETNX", "c", "3", "d", "4", "c", "5"), strInt(1)},
+		{strCmd("MGET", "c", "d"), "*2\r\n" + strBulk("5") + strBulk("4")},
 	})
 	// MSET clears TTLs; MSETNX treats expired keys as absent.
-	h.cases([]strCase{{cmd("SET", "t", "v", "PX", "100"), rOK}, {cmd("MSET", "t", "w"), rOK}})
-	if got := h.expireAtOf("t"); got != 0 {
+	h.cases([]strCase{{strCmd("SET", "t", "v", "PX", "100"), strOK}, {strCmd("MSET", "t", "w"), strOK}})
+	if got := h.strExpireAt("t"); got != 0 {
 		t.Errorf("MSET kept ExpireAt %d", got)
 	}
-	h.cases([]strCase{{cmd("SET", "t", "v", "PX", "100"), rOK}})
+	h.cases([]strCase{{strCmd("SET", "t", "v", "PX", "100"), strOK}})
 	h.advance(100)
-	h.cases([]strCase{{cmd("MSETNX", "t", "new"), num(1)}, {cmd("GET", "t"), bulk("new")}})
+	h.cases([]strCase{{strCmd("MSETNX", "t", "new"), strInt(1)}, {strCmd("GET", "t"), strBulk("new")}})
 }
 
 func TestGetsetGetdel(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("GETSET", "k", "1"), rNil},
-		{cmd("GETSET", "k", "2"), bulk("1")},
-		{cmd("GET", "k"), bulk("2")},
-		{cmd("GETSET", "list", "x"), rWrong},
-		{cmd("GETDEL", "k"), bulk("2")},
-		{cmd("GETDEL", "k"), rNil},
-		{cmd("GET", "k"), rNil},
-		{cmd("GETDEL", "list"), rWrong},
-		{cmd("GETDEL", "k", "x"), arityErr("getdel")},
-		{cmd("SET", "t", "v", "EX", "100"), rOK},
-		{cmd("GETSET", "t", "w"), bulk("v")},
+		{strCmd("GETSET", "k", "1"), strNil},
+		{strCmd("GETSET", "k", "2"), strBulk("1")},
+		{strCmd("GET", "k"), strBulk("2")},
+		{strCmd("GETSET", "list", "x"), strWrongType},
+		{strCmd("GETDEL", "k"), strBulk("2")},
+		{strCmd("GETDEL", "k"), strNil},
+		{strCmd("GET", "k"), strNil},
+		{strCmd("GETDEL", "list"), strWrongType},
+		{strCmd("GETDEL", "k", "x"), strArityErr("getdel")},
+		{strCmd("SET", "t", "v", "EX", "100"), strOK},
+		{strCmd("GETSET", "t", "w"), strBulk("v")},
 	})
 	if _, ok := h.f.dbs[0].raw("list"); !ok {
 		t.Error("GETDEL on a wrong type removed the key")
 	}
-	if got := h.expireAtOf("t"); got != 0 {
+	if got := h.strExpireAt("t"); got != 0 {
 		t.Errorf("GETSET kept ExpireAt %d", got)
 	}
 }
@@ -330,83 +332,83 @@ func TestGetex(t *testing.T) {
 	h := strHarness(t)
 	now := h.now
 	h.cases([]strCase{
-		{cmd("GETEX", "k"), rNil},
+		{strCmd("GETEX", "k"), strNil},
 		// A missing key answers nil before the expire value is examined...
-		{cmd("GETEX", "k", "EX", "0"), rNil},
+		{strCmd("GETEX", "k", "EX", "0"), strNil},
 		// ...but the option syntax is checked first.
-		{cmd("GETEX", "k", "EX"), rSyn},
-		{cmd("GETEX", "k", "NX"), rSyn},
-		{cmd("GETEX", "k", "GET"), rSyn},
-		{cmd("GETEX", "k", "KEEPTTL"), rSyn},
-		{cmd("GETEX", "k", "PERSIST", "EX", "1"), rSyn},
-		{cmd("GETEX", "k", "EX", "1", "PERSIST"), rSyn},
-		{cmd("GETEX", "list"), rWrong},
-		{cmd("GETEX", "list", "EX", "0"), rWrong},
-		{cmd("SET", "k", "v"), rOK},
-		{cmd("GETEX", "k", "EX", "0"), expireErr("getex")},
-		{cmd("GETEX", "k", "PX", "x"), rNotI},
-		{cmd("GETEX", "k"), bulk("v")},
-		{cmd("GETEX", "k", "ex", "10"), bulk("v")},
+		{strCmd("GETEX", "k", "EX"), strSyntax},
+		{strCmd("GETEX", "k", "NX"), strSyntax},
+		{strCmd("GETEX", "k", "GET"), strSyntax},
+		{strCmd("GETEX", "k", "KEEPTTL"), strSyntax},
+		{strCmd("GETEX", "k", "PERSIST", "EX", "1"), strSyntax},
+		{strCmd("GETEX", "k", "EX", "1", "PERSIST"), strSyntax},
+		{strCmd("GETEX", "list"), strWrongType},
+		{strCmd("GETEX", "list", "EX", "0"), strWrongType},
+		{strCmd("SET", "k", "v"), strOK},
+		{strCmd("GETEX", "k", "EX", "0"), strExpireErr("getex")},
+		{strCmd("GETEX", "k", "PX", "x"), strNotInt},
+		{strCmd("GETEX", "k"), strBulk("v")},
+		{strCmd("GETEX", "k", "ex", "10"), strBulk("v")},
 	})
-	if got := h.expireAtOf("k"); got != now+10_000 {
+	if got := h.strExpireAt("k"); got != now+10_000 {
 		t.Fatalf("GETEX EX: ExpireAt %d", got)
 	}
 	ver := strVersion(h, "k")
-	h.cases([]strCase{{cmd("GETEX", "k"), bulk("v")}})
-	if got := h.expireAtOf("k"); got != now+10_000 {
+	h.cases([]strCase{{strCmd("GETEX", "k"), strBulk("v")}})
+	if got := h.strExpireAt("k"); got != now+10_000 {
 		t.Fatalf("plain GETEX changed ExpireAt to %d", got)
 	}
 	if v := strVersion(h, "k"); v != ver {
 		t.Errorf("plain GETEX bumped the version %d -> %d", ver, v)
 	}
 	h.cases([]strCase{
-		{cmd("GETEX", "k", "PX", "500"), bulk("v")},
-		{cmd("GETEX", "k", "PERSIST"), bulk("v")},
+		{strCmd("GETEX", "k", "PX", "500"), strBulk("v")},
+		{strCmd("GETEX", "k", "PERSIST"), strBulk("v")},
 	})
-	if got := h.expireAtOf("k"); got != 0 {
+	if got := h.strExpireAt("k"); got != 0 {
 		t.Fatalf("PERSIST left ExpireAt %d", got)
 	}
 	ver = strVersion(h, "k")
-	h.cases([]strCase{{cmd("GETEX", "k", "PERSIST"), bulk("v")}})
+	h.cases([]strCase{{strCmd("GETEX", "k", "PERSIST"), strBulk("v")}})
 	if v := strVersion(h, "k"); v != ver {
 		t.Errorf("PERSIST without a TTL bumped the version %d -> %d", ver, v)
 	}
 	h.cases([]strCase{
-		{cmd("GETEX", "k", "PXAT", strconv.FormatInt(now+777, 10)), bulk("v")},
+		{strCmd("GETEX", "k", "PXAT", strconv.FormatInt(now+777, 10)), strBulk("v")},
 	})
-	if got := h.expireAtOf("k"); got != now+777 {
+	if got := h.strExpireAt("k"); got != now+777 {
 		t.Fatalf("PXAT: ExpireAt %d", got)
 	}
 	// A deadline already passed deletes the key after replying.
 	h.cases([]strCase{
-		{cmd("GETEX", "k", "EXAT", "1"), bulk("v")},
-		{cmd("GET", "k"), rNil},
+		{strCmd("GETEX", "k", "EXAT", "1"), strBulk("v")},
+		{strCmd("GET", "k"), strNil},
 	})
 	if _, ok := h.f.dbs[0].raw("k"); ok {
 		t.Error("GETEX EXAT in the past left the key stored")
 	}
-	h.cases([]strCase{{cmd("GETEX"), arityErr("getex")}})
+	h.cases([]strCase{{strCmd("GETEX"), strArityErr("getex")}})
 }
 
 func TestAppendStrlen(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("STRLEN", "k"), num(0)},
-		{cmd("APPEND", "k", "Hello"), num(5)},
-		{cmd("APPEND", "k", " World"), num(11)},
-		{cmd("GET", "k"), bulk("Hello World")},
-		{cmd("STRLEN", "k"), num(11)},
-		{cmd("APPEND", "k", ""), num(11)},
+		{strCmd("STRLEN", "k"), strInt(0)},
+		{strCmd("APPEND", "k", "Hello"), strInt(5)},
+		{strCmd("APPEND", "k", " World"), strInt(11)},
+		{strCmd("GET", "k"), strBulk("Hello World")},
+		{strCmd("STRLEN", "k"), strInt(11)},
+		{strCmd("APPEND", "k", ""), strInt(11)},
 		// Appending nothing to a missing key still creates it.
-		{cmd("APPEND", "e", ""), num(0)},
-		{cmd("GET", "e"), rEmpty},
-		{cmd("APPEND", "list", "x"), rWrong},
-		{cmd("STRLEN", "list"), rWrong},
-		{cmd("STRLEN"), arityErr("strlen")},
-		{cmd("SET", "t", "a", "EX", "100"), rOK},
-		{cmd("APPEND", "t", "b"), num(2)},
+		{strCmd("APPEND", "e", ""), strInt(0)},
+		{strCmd("GET", "e"), strEmpty},
+		{strCmd("APPEND", "list", "x"), strWrongType},
+		{strCmd("STRLEN", "list"), strWrongType},
+		{strCmd("STRLEN"), strArityErr("strlen")},
+		{strCmd("SET", "t", "a", "EX", "100"), strOK},
+		{strCmd("APPEND", "t", "b"), strInt(2)},
 	})
-	if got := h.expireAtOf("t"); got != h.now+100_000 {
+	if got := h.strExpireAt("t"); got != h.now+100_000 {
 		t.Errorf("APPEND lost the TTL: %d", got)
 	}
 }
@@ -414,57 +416,57 @@ func TestAppendStrlen(t *testing.T) {
 func TestIncrDecr(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("INCR", "n"), num(1)},
-		{cmd("INCR", "n"), num(2)},
-		{cmd("DECR", "n"), num(1)},
-		{cmd("DECR", "m"), num(-1)},
-		{cmd("INCRBY", "n", "10"), num(11)},
-		{cmd("INCRBY", "n", "-20"), num(-9)},
-		{cmd("DECRBY", "n", "-9"), num(0)},
-		{cmd("DECRBY", "n", "5"), num(-5)},
-		{cmd("GET", "n"), bulk("-5")},
-		{cmd("INCRBY", "n", "x"), rNotI},
-		{cmd("INCRBY", "n", "1.5"), rNotI},
-		{cmd("INCRBY", "n", "+1"), rNotI},
-		{cmd("INCRBY", "n", "01"), rNotI},
-		{cmd("INCRBY", "list", "x"), rNotI}, // the increment is parsed first
-		{cmd("INCRBY", "list", "1"), rWrong},
-		{cmd("INCR", "list"), rWrong},
-		{cmd("DECRBY", "n", "-9223372036854775808"), rerr("ERR decrement would overflow")},
-		{cmd("INCR", "n", "x"), arityErr("incr")},
-		{cmd("INCRBY", "n"), arityErr("incrby")},
+		{strCmd("INCR", "n"), strInt(1)},
+		{strCmd("INCR", "n"), strInt(2)},
+		{strCmd("DECR", "n"), strInt(1)},
+		{strCmd("DECR", "m"), strInt(-1)},
+		{strCmd("INCRBY", "n", "10"), strInt(11)},
+		{strCmd("INCRBY", "n", "-20"), strInt(-9)},
+		{strCmd("DECRBY", "n", "-9"), strInt(0)},
+		{strCmd("DECRBY", "n", "5"), strInt(-5)},
+		{strCmd("GET", "n"), strBulk("-5")},
+		{strCmd("INCRBY", "n", "x"), strNotInt},
+		{strCmd("INCRBY", "n", "1.5"), strNotInt},
+		{strCmd("INCRBY", "n", "+1"), strNotInt},
+		{strCmd("INCRBY", "n", "01"), strNotInt},
+		{strCmd("INCRBY", "list", "x"), strNotInt}, // the increment is parsed first
+		{strCmd("INCRBY", "list", "1"), strWrongType},
+		{strCmd("INCR", "list"), strWrongType},
+		{strCmd("DECRBY", "n", "-9223372036854775808"), strErr("ERR decrement would overflow")},
+		{strCmd("INCR", "n", "x"), strArityErr("incr")},
+		{strCmd("INCRBY", "n"), strArityErr("incrby")},
 
-		{cmd("SET", "s", "abc"), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("SET", "s", " 1"), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("SET", "s", "1.0"), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("SET", "s", ""), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("SET", "s", "-0"), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("SET", "s", "007"), rOK},
-		{cmd("INCR", "s"), rNotI},
-		{cmd("GET", "s"), bulk("007")},
+		{strCmd("SET", "s", "abc"), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("SET", "s", " 1"), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("SET", "s", "1.0"), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("SET", "s", ""), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("SET", "s", "-0"), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("SET", "s", "007"), strOK},
+		{strCmd("INCR", "s"), strNotInt},
+		{strCmd("GET", "s"), strBulk("007")},
 
-		{cmd("SET", "big", "9223372036854775806"), rOK},
-		{cmd("INCR", "big"), num(9223372036854775807)},
-		{cmd("INCR", "big"), rerr("ERR increment or decrement would overflow")},
-		{cmd("SET", "big", "-9223372036854775807"), rOK},
-		{cmd("DECR", "big"), num(-9223372036854775808)},
-		{cmd("DECR", "big"), rerr("ERR increment or decrement would overflow")},
-		{cmd("INCRBY", "big", "9223372036854775807"), num(-1)},
-		{cmd("SET", "big", "9223372036854775808"), rOK},
-		{cmd("INCR", "big"), rNotI},
+		{strCmd("SET", "big", "9223372036854775806"), strOK},
+		{strCmd("INCR", "big"), strInt(9223372036854775807)},
+		{strCmd("INCR", "big"), strErr("ERR increment or decrement would overflow")},
+		{strCmd("SET", "big", "-9223372036854775807"), strOK},
+		{strCmd("DECR", "big"), strInt(-9223372036854775808)},
+		{strCmd("DECR", "big"), strErr("ERR increment or decrement would overflow")},
+		{strCmd("INCRBY", "big", "9223372036854775807"), strInt(-1)},
+		{strCmd("SET", "big", "9223372036854775808"), strOK},
+		{strCmd("INCR", "big"), strNotInt},
 	})
-	h.cases([]strCase{{cmd("SET", "t", "10", "EX", "100"), rOK}, {cmd("INCR", "t"), num(11)}, {cmd("INCRBY", "t", "5"), num(16)}})
-	if got := h.expireAtOf("t"); got != h.now+100_000 {
+	h.cases([]strCase{{strCmd("SET", "t", "10", "EX", "100"), strOK}, {strCmd("INCR", "t"), strInt(11)}, {strCmd("INCRBY", "t", "5"), strInt(16)}})
+	if got := h.strExpireAt("t"); got != h.now+100_000 {
 		t.Errorf("INCR lost the TTL: %d", got)
 	}
 	h.advance(100_000)
-	h.cases([]strCase{{cmd("INCR", "t"), num(1)}})
-	if got := h.expireAtOf("t"); got != 0 {
+	h.cases([]strCase{{strCmd("INCR", "t"), strInt(1)}})
+	if got := h.strExpireAt("t"); got != 0 {
 		t.Errorf("INCR of an expired key inherited ExpireAt %d", got)
 	}
 }
@@ -472,104 +474,104 @@ func TestIncrDecr(t *testing.T) {
 func TestIncrbyfloat(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("INCRBYFLOAT", "f", "10.5"), bulk("10.5")},
-		{cmd("INCRBYFLOAT", "f", "0.1"), bulk("10.6")},
-		{cmd("INCRBYFLOAT", "f", "-5"), bulk("5.6")},
-		{cmd("GET", "f"), bulk("5.6")},
-		{cmd("SET", "f", "3.0e3"), rOK},
-		{cmd("INCRBYFLOAT", "f", "0"), bulk("3000")},
-		{cmd("SET", "f", "5.0e3"), rOK},
-		{cmd("INCRBYFLOAT", "f", "2.0e2"), bulk("5200")},
-		{cmd("INCRBYFLOAT", "f", "-5200"), bulk("0")},
-		{cmd("SET", "f", "0.1"), rOK},
-		{cmd("INCRBYFLOAT", "f", "0.2"), bulk("0.3")},
-		{cmd("INCRBYFLOAT", "f", "1e30"), bulk("1000000000000000000024696061952")},
-		{cmd("SET", "f", "1"), rOK},
-		{cmd("INCRBYFLOAT", "f", "0x10"), bulk("17")},
-		{cmd("INCRBYFLOAT", "f", ".5"), bulk("17.5")},
-		{cmd("INCRBYFLOAT", "f", "1."), bulk("18.5")},
-		{cmd("INCRBYFLOAT", "f", "+1.5"), bulk("20")},
-		{cmd("INCRBYFLOAT", "f", "-0.000000000000000001"), bulk("20")},
-		{cmd("INCRBYFLOAT", "f", "inf"), rerr("ERR increment would produce NaN or Infinity")},
-		{cmd("INCRBYFLOAT", "f", "1e4933"), rNotF},
-		{cmd("INCRBYFLOAT", "f", "1e-5000"), rNotF},
-		{cmd("INCRBYFLOAT", "f", "nan"), rNotF},
-		{cmd("INCRBYFLOAT", "f", "abc"), rNotF},
-		{cmd("INCRBYFLOAT", "f", " 1"), rNotF},
-		{cmd("INCRBYFLOAT", "f", "1 "), rNotF},
-		{cmd("INCRBYFLOAT", "f", ""), rNotF},
-		{cmd("GET", "f"), bulk("20")},
-		{cmd("SET", "s", "abc"), rOK},
-		{cmd("INCRBYFLOAT", "s", "1"), rNotF},
-		{cmd("SET", "s", "inf"), rOK},
-		{cmd("INCRBYFLOAT", "s", "1"), rerr("ERR increment would produce NaN or Infinity")},
-		{cmd("INCRBYFLOAT", "list", "x"), rWrong}, // type before argument
-		{cmd("INCRBYFLOAT", "f"), arityErr("incrbyfloat")},
+		{strCmd("INCRBYFLOAT", "f", "10.5"), strBulk("10.5")},
+		{strCmd("INCRBYFLOAT", "f", "0.1"), strBulk("10.6")},
+		{strCmd("INCRBYFLOAT", "f", "-5"), strBulk("5.6")},
+		{strCmd("GET", "f"), strBulk("5.6")},
+		{strCmd("SET", "f", "3.0e3"), strOK},
+		{strCmd("INCRBYFLOAT", "f", "0"), strBulk("3000")},
+		{strCmd("SET", "f", "5.0e3"), strOK},
+		{strCmd("INCRBYFLOAT", "f", "2.0e2"), strBulk("5200")},
+		{strCmd("INCRBYFLOAT", "f", "-5200"), strBulk("0")},
+		{strCmd("SET", "f", "0.1"), strOK},
+		{strCmd("INCRBYFLOAT", "f", "0.2"), strBulk("0.3")},
+		{strCmd("INCRBYFLOAT", "f", "1e30"), strBulk("1000000000000000000024696061952")},
+		{strCmd("SET", "f", "1"), strOK},
+		{strCmd("INCRBYFLOAT", "f", "0x10"), strBulk("17")},
+		{strCmd("INCRBYFLOAT", "f", ".5"), strBulk("17.5")},
+		{strCmd("INCRBYFLOAT", "f", "1."), strBulk("18.5")},
+		{strCmd("INCRBYFLOAT", "f", "+1.5"), strBulk("20")},
+		{strCmd("INCRBYFLOAT", "f", "-0.000000000000000001"), strBulk("20")},
+		{strCmd("INCRBYFLOAT", "f", "inf"), strErr("ERR increment would produce NaN or Infinity")},
+		{strCmd("INCRBYFLOAT", "f", "1e4933"), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", "1e-5000"), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", "nan"), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", "abc"), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", " 1"), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", "1 "), strNotFloat},
+		{strCmd("INCRBYFLOAT", "f", ""), strNotFloat},
+		{strCmd("GET", "f"), strBulk("20")},
+		{strCmd("SET", "s", "abc"), strOK},
+		{strCmd("INCRBYFLOAT", "s", "1"), strNotFloat},
+		{strCmd("SET", "s", "inf"), strOK},
+		{strCmd("INCRBYFLOAT", "s", "1"), strErr("ERR increment would produce NaN or Infinity")},
+		{strCmd("INCRBYFLOAT", "list", "x"), strWrongType}, // type before argument
+		{strCmd("INCRBYFLOAT", "f"), strArityErr("incrbyfloat")},
 	})
-	h.cases([]strCase{{cmd("SET", "t", "1", "PX", "5000"), rOK}, {cmd("INCRBYFLOAT", "t", "1.5"), bulk("2.5")}})
-	if got := h.expireAtOf("t"); got != h.now+5000 {
+	h.cases([]strCase{{strCmd("SET", "t", "1", "PX", "5000"), strOK}, {strCmd("INCRBYFLOAT", "t", "1.5"), strBulk("2.5")}})
+	if got := h.strExpireAt("t"); got != h.now+5000 {
 		t.Errorf("INCRBYFLOAT lost the TTL: %d", got)
 	}
 }
 
 func TestGetrange(t *testing.T) {
 	h := strHarness(t)
-	h.cases([]strCase{{cmd("SET", "k", "This is a string"), rOK}})
+	h.cases([]strCase{{strCmd("SET", "k", "This is a string"), strOK}})
 	for _, name := range []string{"GETRANGE", "SUBSTR"} {
 		h.cases([]strCase{
-			{cmd(name, "k", "0", "3"), bulk("This")},
-			{cmd(name, "k", "-3", "-1"), bulk("ing")},
-			{cmd(name, "k", "0", "-1"), bulk("This is a string")},
-			{cmd(name, "k", "10", "100"), bulk("string")},
-			{cmd(name, "k", "-100", "3"), bulk("This")},
-			{cmd(name, "k", "5", "3"), rEmpty},
-			{cmd(name, "k", "16", "20"), rEmpty},
-			{cmd(name, "k", "-1", "-3"), rEmpty},
-			{cmd(name, "k", "-100", "-200"), rEmpty},
-			{cmd(name, "k", "-200", "-100"), bulk("T")},
-			{cmd(name, "k", "0", "-9223372036854775808"), bulk("T")},
-			{cmd(name, "k", "9223372036854775807", "9223372036854775807"), rEmpty},
-			{cmd(name, "missing", "0", "-1"), rEmpty},
-			{cmd(name, "k", "x", "1"), rNotI},
-			{cmd(name, "k", "0", "1.5"), rNotI},
-			{cmd(name, "list", "x", "1"), rNotI},
-			{cmd(name, "list", "0", "1"), rWrong},
-			{cmd(name, "k", "0"), arityErr(strings.ToLower(name))},
+			{strCmd(name, "k", "0", "3"), strBulk("This")},
+			{strCmd(name, "k", "-3", "-1"), strBulk("ing")},
+			{strCmd(name, "k", "0", "-1"), strBulk("This is a string")},
+			{strCmd(name, "k", "10", "100"), strBulk("string")},
+			{strCmd(name, "k", "-100", "3"), strBulk("This")},
+			{strCmd(name, "k", "5", "3"), strEmpty},
+			{strCmd(name, "k", "16", "20"), strEmpty},
+			{strCmd(name, "k", "-1", "-3"), strEmpty},
+			{strCmd(name, "k", "-100", "-200"), strEmpty},
+			{strCmd(name, "k", "-200", "-100"), strBulk("T")},
+			{strCmd(name, "k", "0", "-9223372036854775808"), strBulk("T")},
+			{strCmd(name, "k", "9223372036854775807", "9223372036854775807"), strEmpty},
+			{strCmd(name, "missing", "0", "-1"), strEmpty},
+			{strCmd(name, "k", "x", "1"), strNotInt},
+			{strCmd(name, "k", "0", "1.5"), strNotInt},
+			{strCmd(name, "list", "x", "1"), strNotInt},
+			{strCmd(name, "list", "0", "1"), strWrongType},
+			{strCmd(name, "k", "0"), strArityErr(strings.ToLower(name))},
 		})
 	}
-	h.cases([]strCase{{cmd("SET", "e", ""), rOK}, {cmd("GETRANGE", "e", "0", "-1"), rEmpty}, {cmd("GETRANGE", "e", "0", "0"), rEmpty}})
+	h.cases([]strCase{{strCmd("SET", "e", ""), strOK}, {strCmd("GETRANGE", "e", "0", "-1"), strEmpty}, {strCmd("GETRANGE", "e", "0", "0"), strEmpty}})
 }
 
 func TestSetrange(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("SET", "k", "Hello World"), rOK},
-		{cmd("SETRANGE", "k", "6", "Redis"), num(11)},
-		{cmd("GET", "k"), bulk("Hello Redis")},
-		{cmd("SETRANGE", "k", "9", "Redis"), num(14)},
-		{cmd("GET", "k"), bulk("Hello RedRedis")},
-		{cmd("SETRANGE", "k", "0", ""), num(14)},
-		{cmd("SETRANGE", "z", "3", "ab"), num(5)},
-		{cmd("GET", "z"), bulk("\x00\x00\x00ab")},
+		{strCmd("SET", "k", "Hello World"), strOK},
+		{strCmd("SETRANGE", "k", "6", "Redis"), strInt(11)},
+		{strCmd("GET", "k"), strBulk("Hello Redis")},
+		{strCmd("SETRANGE", "k", "9", "Redis"), strInt(14)},
+		{strCmd("GET", "k"), strBulk("Hello RedRedis")},
+		{strCmd("SETRANGE", "k", "0", ""), strInt(14)},
+		{strCmd("SETRANGE", "z", "3", "ab"), strInt(5)},
+		{strCmd("GET", "z"), strBulk("\x00\x00\x00ab")},
 		// Writing nothing to a missing key does not create it, whatever the offset.
-		{cmd("SETRANGE", "none", "5", ""), num(0)},
-		{cmd("SETRANGE", "none", "9223372036854775807", ""), num(0)},
-		{cmd("GET", "none"), rNil},
-		{cmd("SETRANGE", "k", "-1", "x"), rerr("ERR offset is out of range")},
-		{cmd("SETRANGE", "list", "-1", "x"), rerr("ERR offset is out of range")},
-		{cmd("SETRANGE", "k", "x", "x"), rNotI},
-		{cmd("SETRANGE", "list", "0", "x"), rWrong},
-		{cmd("SETRANGE", "list", "0", ""), rWrong},
-		{cmd("SETRANGE", "k", "536870912", "x"), rerr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
-		{cmd("SETRANGE", "n", "536870911", "xy"), rerr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
-		{cmd("SETRANGE", "n", "9223372036854775807", "x"), rerr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
-		{cmd("GET", "n"), rNil},
-		{cmd("SETRANGE", "k", "0"), arityErr("setrange")},
-		{cmd("SET", "t", "abc", "EX", "100"), rOK},
-		{cmd("SETRANGE", "t", "1", "X"), num(3)},
-		{cmd("GET", "t"), bulk("aXc")},
+		{strCmd("SETRANGE", "none", "5", ""), strInt(0)},
+		{strCmd("SETRANGE", "none", "9223372036854775807", ""), strInt(0)},
+		{strCmd("GET", "none"), strNil},
+		{strCmd("SETRANGE", "k", "-1", "x"), strErr("ERR offset is out of range")},
+		{strCmd("SETRANGE", "list", "-1", "x"), strErr("ERR offset is out of range")},
+		{strCmd("SETRANGE", "k", "x", "x"), strNotInt},
+		{strCmd("SETRANGE", "list", "0", "x"), strWrongType},
+		{strCmd("SETRANGE", "list", "0", ""), strWrongType},
+		{strCmd("SETRANGE", "k", "536870912", "x"), strErr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
+		{strCmd("SETRANGE", "n", "536870911", "xy"), strErr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
+		{strCmd("SETRANGE", "n", "9223372036854775807", "x"), strErr("ERR string exceeds maximum allowed size (proto-max-bulk-len)")},
+		{strCmd("GET", "n"), strNil},
+		{strCmd("SETRANGE", "k", "0"), strArityErr("setrange")},
+		{strCmd("SET", "t", "abc", "EX", "100"), strOK},
+		{strCmd("SETRANGE", "t", "1", "X"), strInt(3)},
+		{strCmd("GET", "t"), strBulk("aXc")},
 	})
-	if got := h.expireAtOf("t"); got != h.now+100_000 {
+	if got := h.strExpireAt("t"); got != h.now+100_000 {
 		t.Errorf("SETRANGE lost the TTL: %d", got)
 	}
 }
@@ -577,33 +579,33 @@ func TestSetrange(t *testing.T) {
 func TestLcs(t *testing.T) {
 	h := strHarness(t)
 	h.cases([]strCase{
-		{cmd("MSET", "a", "ohmytext", "b", "mynewtext"), rOK},
-		{cmd("LCS", "a", "b"), bulk("mytext")},
-		{cmd("LCS", "a", "b", "LEN"), num(6)},
-		{cmd("LCS", "a", "b", "IDX"), "*4\r\n" + bulk("matches") +
+		{strCmd("MSET", "a", "ohmytext", "b", "mynewtext"), strOK},
+		{strCmd("LCS", "a", "b"), strBulk("mytext")},
+		{strCmd("LCS", "a", "b", "LEN"), strInt(6)},
+		{strCmd("LCS", "a", "b", "IDX"), "*4\r\n" + strBulk("matches") +
 			"*2\r\n" +
 			"*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n" +
 			"*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n" +
-			bulk("len") + num(6)},
-		{cmd("LCS", "a", "b", "idx", "minmatchlen", "4", "withmatchlen"), "*4\r\n" + bulk("matches") +
+			strBulk("len") + strInt(6)},
+		{strCmd("LCS", "a", "b", "idx", "minmatchlen", "4", "withmatchlen"), "*4\r\n" + strBulk("matches") +
 			"*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n" +
-			bulk("len") + num(6)},
-		{cmd("LCS", "a", "b", "IDX", "MINMATCHLEN", "-5"), "*4\r\n" + bulk("matches") +
+			strBulk("len") + strInt(6)},
+		{strCmd("LCS", "a", "b", "IDX", "MINMATCHLEN", "-5"), "*4\r\n" + strBulk("matches") +
 			"*2\r\n" +
 			"*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n" +
 			"*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n" +
-			bulk("len") + num(6)},
+			strBulk("len") + strInt(6)},
 		// Options without IDX are accepted and ignored.
-		{cmd("LCS", "a", "b", "WITHMATCHLEN", "MINMATCHLEN", "3"), bulk("mytext")},
-		{cmd("LCS", "a", "missing"), rEmpty},
-		{cmd("LCS", "missing", "missing2", "IDX"), "*4\r\n" + bulk("matches") + "*0\r\n" + bulk("len") + num(0)},
-		{cmd("LCS", "a", "b", "LEN", "IDX"), rerr("ERR If you want both the length and indexes, please just use IDX.")},
-		{cmd("LCS", "a", "b", "junk"), rSyn},
-		{cmd("LCS", "a", "b", "MINMATCHLEN"), rSyn},
-		{cmd("LCS", "a", "b", "MINMATCHLEN", "x"), rNotI},
+		{strCmd("LCS", "a", "b", "WITHMATCHLEN", "MINMATCHLEN", "3"), strBulk("mytext")},
+		{strCmd("LCS", "a", "missing"), strEmpty},
+		{strCmd("LCS", "missing", "missing2", "IDX"), "*4\r\n" + strBulk("matches") + "*0\r\n" + strBulk("len") + strInt(0)},
+		{strCmd("LCS", "a", "b", "LEN", "IDX"), strErr("ERR If you want both the length and indexes, please just use IDX.")},
+		{strCmd("LCS", "a", "b", "junk"), strSyntax},
+		{strCmd("LCS", "a", "b", "MINMATCHLEN"), strSyntax},
+		{strCmd("LCS", "a", "b", "MINMATCHLEN", "x"), strNotInt},
 		// Key types are checked before options.
-		{cmd("LCS", "a", "list", "junk"), rerr("ERR The specified keys must contain string values")},
-		{cmd("LCS", "a"), arityErr("lcs")},
+		{strCmd("LCS", "a", "list", "junk"), strErr("ERR The specified keys must contain string values")},
+		{strCmd("LCS", "a"), strArityErr("lcs")},
 	})
 }
 
@@ -657,7 +659,7 @@ func TestStringArgsCopied(t *testing.T) {
 		for j := range data {
 			data[j] = 'X'
 		}
-		if got := h.do("GET", c[1]); got != bulk("value") {
+		if got := h.do("GET", c[1]); got != strBulk("value") {
 			t.Errorf("#%d %v: stored value changed with the entry buffer: %q", i, c, got)
 		}
 	}
@@ -700,10 +702,10 @@ func TestStringReadsDoNotExpire(t *testing.T) {
 	if _, ok := h.f.dbs[0].raw("k"); !ok {
 		t.Error("a read removed an expired key")
 	}
-	if got := h.do("APPEND", "k", "w"); got != num(1) {
+	if got := h.do("APPEND", "k", "w"); got != strInt(1) {
 		t.Errorf("APPEND on an expired key: %q", got)
 	}
-	if got := h.expireAtOf("k"); got != 0 {
+	if got := h.strExpireAt("k"); got != 0 {
 		t.Errorf("APPEND on an expired key kept ExpireAt %d", got)
 	}
 }

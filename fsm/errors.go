@@ -23,4 +23,7 @@ var (
 	ErrBadEntry = errors.New("ERR internal: malformed log entry")
 
 	ErrInvalidCursor = errors.New("ERR invalid cursor")
+	// ErrIntRange is getRangeLongFromObjectOrReply's reply for an argument
+	// Redis reads as a C int (a DB index, say) that parses but does not fit.
+	ErrIntRange = errors.New("ERR value is out of range, value must between -2147483648 and 2147483647")
 )

@@ -397,20 +397,23 @@ func cmdMove(c *Ctx) error {
 }
 
 // dbArg resolves a database index argument the way COPY and MOVE do:
-// getIntFromObject (so it must fit a C int) and then selectDb.
+// getIntFromObjectOrReply (so it must fit a C int) and then selectDb.
 func dbArg(c *Ctx, b []byte) (*DB, error) {
-	n, ok := parseCInt(b)
+	n, ok := datatypes.ParseInt(b)
 	if !ok {
 		return nil, ErrNotInteger
 	}
-	db := c.DBAt(n)
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return nil, ErrIntRange
+	}
+	db := c.DBAt(int(n))
 	if db == nil {
 		return nil, ErrDBIndex
 	}
 	return db, nil
 }
 
-// parseCInt is Redis's getIntFromObject: string2ll, then the int range.
+// parseCInt is getIntFromObject: string2ll, then the C int range.
 func parseCInt(b []byte) (int, bool) {
 	n, ok := datatypes.ParseInt(b)
 	if !ok || n < math.MinInt32 || n > math.MaxInt32 {

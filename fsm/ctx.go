@@ -40,10 +40,19 @@ func (c *Ctx) Lookup(key string) (Item, bool) {
 
 func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 	it, ok := db.raw(key)
+	live := ok && alive(it, c.Now)
+	if !c.Write {
+		// Redis counts hits and misses on lookups for reading only.
+		if live {
+			c.f.stats.KeyspaceHits.Add(1)
+		} else {
+			c.f.stats.KeyspaceMiss.Add(1)
+		}
+	}
 	if !ok {
 		return Item{}, false
 	}
-	if alive(it, c.Now) {
+	if live {
 		return it, true
 	}
 	if c.Write {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/quoris/quoris/datatypes"
 	"github.com/quoris/quoris/raftnode"
 )
 
@@ -61,11 +61,12 @@ func yesno(b bool) string {
 	return "no"
 }
 
+// Get matches names with Redis's own glob, case-insensitively, as CONFIG
+// GET does.
 func (s *settingsView) Get(pattern string) [][2]string {
 	var out [][2]string
-	pattern = strings.ToLower(pattern)
 	for k, v := range s.values() {
-		if ok, _ := path.Match(pattern, k); ok {
+		if datatypes.Match(pattern, k, true) {
 			out = append(out, [2]string{k, v})
 		}
 	}

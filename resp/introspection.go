@@ -899,7 +899,7 @@ func configGet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 // already set are put back.
 func configSet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	if len(args)%2 != 0 {
-		return appendErrStr(out, arityErr("config|set"))
+		return appendSyntaxErr(out)
 	}
 	type change struct{ name, value, old string }
 	var changes []change

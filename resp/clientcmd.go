@@ -161,7 +161,9 @@ func clientTypeOK(name []byte) (known, normal bool) {
 }
 
 // clientsSorted snapshots the connected clients in id order, which is
-// connection order, as Redis lists them.
+// connection order, as Redis lists them. A client whose socket is already
+// closed (killed, its read loop not yet ended) is gone for Redis's
+// purposes and left out, so a second KILL does not count it again.
 func (s *Server) clientsSorted() []*client {
 	s.mu.Lock()
 	out := make([]*client, 0, len(s.clients))
@@ -169,8 +171,14 @@ func (s *Server) clientsSorted() []*client {
 		out = append(out, c)
 	}
 	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out
+	live := out[:0]
+	for _, c := range out {
+		if _, open := socketFD(c); open {
+			live = append(live, c)
+		}
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].id < live[j].id })
+	return live
 }
 
 func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
@@ -202,6 +210,13 @@ func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			}
 		}
 		s.mu.Unlock()
+		live := picked[:0]
+		for _, c := range picked {
+			if _, open := socketFD(c); open {
+				live = append(live, c)
+			}
+		}
+		picked = live
 	default:
 		return appendSyntaxErr(out)
 	}
@@ -241,7 +256,8 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = append(b, " laddr="...)
 	b = append(b, c.laddr...)
 	b = append(b, " fd="...)
-	b = strconv.AppendInt(b, int64(connFD(c)), 10)
+	fd, _ := socketFD(c)
+	b = strconv.AppendInt(b, int64(fd), 10)
 	b = append(b, " name="...)
 	b = append(b, name...)
 	b = append(b, " age="...)
@@ -258,15 +274,22 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	return b
 }
 
-// connFD is the client socket's file descriptor, -1 once it is closed.
-func connFD(c *client) int {
-	fd := -1
-	if sc, ok := c.conn.NetConn().(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			_ = raw.Control(func(f uintptr) { fd = int(f) })
-		}
+// socketFD is the client socket's file descriptor (-1 if it has none) and
+// whether the socket is still open.
+func socketFD(c *client) (fd int, open bool) {
+	sc, ok := c.conn.NetConn().(syscall.Conn)
+	if !ok {
+		return -1, true
 	}
-	return fd
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, false
+	}
+	fd = -1
+	if err := raw.Control(func(f uintptr) { fd = int(f) }); err != nil {
+		return -1, false
+	}
+	return fd, true
 }
 
 // clientKill implements both forms of CLIENT KILL. The old one (a single

@@ -215,6 +215,19 @@ func TestClientKill(t *testing.T) {
 		}
 	}
 
+	// A killed client is gone at once, even before its read loop ends.
+	v, id, _ := victim()
+	if got := admin.do("CLIENT", "KILL", "ID", id); got != ":1\r\n" {
+		t.Errorf("first KILL ID = %q", got)
+	}
+	if got := admin.do("CLIENT", "KILL", "ID", id); got != ":0\r\n" {
+		t.Errorf("second KILL ID = %q, want :0", got)
+	}
+	if got := admin.do("CLIENT", "LIST", "ID", id); got != "$0\r\n\r\n" {
+		t.Errorf("CLIENT LIST ID of a killed client = %q", got)
+	}
+	waitClosed(v)
+
 	// LADDR matches every client of this listener, except the caller by default.
 	v1, _, _ := victim()
 	v2, _, _ := victim()

@@ -22,8 +22,8 @@ deps:
 		(apt-get install -y -qq redis-server redis-tools >/dev/null 2>&1 || \
 		 (apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null)) && \
 		echo "deps: installed redis-server"; \
-		(command -v systemctl >/dev/null 2>&1 && systemctl stop redis-server >/dev/null 2>&1) || true; \
-		pkill -x redis-server >/dev/null 2>&1 || true; \
+		(systemctl stop redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || \
+		 redis-cli -p 6379 shutdown nosave >/dev/null 2>&1) || true; \
 	else \
 		echo "deps: redis-server missing and cannot install it (not root); differential tests will skip"; \
 	fi

@@ -51,7 +51,7 @@ func startWriters(c *Cluster, n int, prefix string) *writers {
 				default:
 				}
 				cl := clients[target]
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				var err error
 				if seq%4 == 3 {
 					w.mu.Lock()
@@ -318,4 +318,85 @@ func TestAllKilled(t *testing.T) {
 	if err := c.Client(1).Set(ctx, "after", "restart", 0).Err(); err != nil {
 		t.Errorf("SET after full restart: %v", err)
 	}
+}
+
+// TestPausedLeader: the leader is frozen (SIGSTOP) while writers run and
+// the others elect a new leader that takes a newer write. Commands that
+// were waiting in the frozen leader's socket are answered after SIGCONT:
+// a linearizable GET must not return the value the new leader overwrote,
+// and a SET it acknowledges must really be committed. Every acknowledged
+// write survives, and the old leader rejoins as a follower.
+func TestPausedLeader(t *testing.T) {
+	ctx := deadlineCtx(t, 60*time.Second)
+	c := NewCluster(t)
+	c.Start(3)
+	needCommands(t, c.Node(1).Addr, "set", "get", "incr")
+	old := c.Leader()
+	var others []int
+	for i := 1; i <= 3; i++ {
+		if i != old {
+			others = append(others, i)
+		}
+	}
+	if err := c.Client(old).Set(ctx, "x", "before", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := dialRESP(c.Node(old).Addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stale.Close()
+
+	w := startWriters(c, 4, "pl")
+	w.waitAcks(t, 100, 10*time.Second)
+	c.Pause(old)
+	pausedAt := time.Now()
+	newLeader, err := c.findLeader(10*time.Second, others)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elected := time.Since(pausedAt)
+	if err := c.Client(newLeader).Set(ctx, "x", "after", 0).Err(); err != nil {
+		t.Fatalf("SET x on the new leader: %v", err)
+	}
+	recovered := w.ackedAfter(t, pausedAt.Add(2100*time.Millisecond), 10*time.Second) + 2100*time.Millisecond
+	// These sit in the frozen leader's socket until it resumes.
+	stale.Queue("GET", "x")
+	stale.Queue("SET", "y", "from-stale-leader")
+	if err := stale.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.Resume(old)
+	stale.SetDeadline(time.Now().Add(20 * time.Second))
+	getReply, err1 := stale.Read()
+	setReply, err2 := stale.Read()
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatalf("replies from the resumed leader: %v", err)
+	}
+	t.Logf("node%d paused; node%d leads after %v; writers acknowledged again %v after the pause; resumed old leader answered GET x %q, SET y %q",
+		old, newLeader, elected.Round(time.Millisecond), recovered.Round(time.Millisecond), getReply, setReply)
+	if string(getReply) == bulk("before") {
+		t.Errorf("stale read: the resumed old leader answered GET x with the overwritten value %q", getReply)
+	} else if getReply[0] != '-' && string(getReply) != bulk("after") {
+		t.Errorf("GET x on the resumed old leader = %q", getReply)
+	}
+	w.waitAcks(t, 100, 10*time.Second)
+	w.halt()
+	t.Log(w.summary())
+
+	leader := c.Leader()
+	c.WaitMembers(3)
+	if string(setReply) == "+OK\r\n" {
+		if got, err := c.Client(leader).Get(ctx, "y").Result(); err != nil || got != "from-stale-leader" {
+			t.Errorf("the resumed old leader acknowledged SET y, but the cluster has y = %q, %v", got, err)
+		}
+	} else if setReply[0] != '-' {
+		t.Errorf("SET y on the resumed old leader = %q", setReply)
+	}
+	w.verify(ctx, t, c.Client(leader), "after the leader was paused, through the leader")
+	ro := c.ReadOnlyClient(old)
+	eventually(t, 10*time.Second, "the old leader's local state", func() error {
+		return w.check(ctx, ro)
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -178,19 +180,36 @@ func (c *Cluster) Node(i int) *Node {
 
 func (c *Cluster) startFresh(nd *Node, extra []string) {
 	c.t.Helper()
-	args := []string{
-		"--node-id", nd.ID,
-		"--bind", "127.0.0.1",
-		"--port", strconv.Itoa(nd.Port),
-		"--raft-addr", net.JoinHostPort("127.0.0.1", strconv.Itoa(nd.RaftPort)),
-		"--dir", nd.Dir,
-		"--raft-heartbeat-timeout", raftTimeout,
-		"--raft-election-timeout", raftTimeout,
+	for attempt := 1; ; attempt++ {
+		args := []string{
+			"--node-id", nd.ID,
+			"--bind", "127.0.0.1",
+			"--port", strconv.Itoa(nd.Port),
+			"--raft-addr", net.JoinHostPort("127.0.0.1", strconv.Itoa(nd.RaftPort)),
+			"--dir", nd.Dir,
+			"--raft-heartbeat-timeout", raftTimeout,
+			"--raft-election-timeout", raftTimeout,
+		}
+		args = append(args, c.Flags...)
+		args = append(args, c.NodeFlags[nd.Index]...)
+		args = append(args, extra...)
+		err := c.launch(nd, args)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 3 {
+			c.t.Fatal(err)
+		}
+		// Someone took a port between our probe and the server's bind:
+		// start over with new ports and an empty directory.
+		c.t.Logf("%v; retrying with other ports", err)
+		ports := freePorts(c.t, 2)
+		nd.Port, nd.RaftPort = ports[0], ports[1]
+		nd.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(nd.Port))
+		if err := os.RemoveAll(nd.Dir); err != nil {
+			c.t.Fatal(err)
+		}
 	}
-	args = append(args, c.Flags...)
-	args = append(args, c.NodeFlags[nd.Index]...)
-	args = append(args, extra...)
-	c.launch(nd, args)
 }
 
 // Restart starts node i again with nothing but --dir: identity, ports and
@@ -198,28 +217,34 @@ func (c *Cluster) startFresh(nd *Node, extra []string) {
 func (c *Cluster) Restart(i int) {
 	c.t.Helper()
 	nd := c.Node(i)
-	c.launch(nd, []string{"--dir", nd.Dir})
+	if err := c.launch(nd, []string{"--dir", nd.Dir}); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
-func (c *Cluster) launch(nd *Node, args []string) {
-	c.t.Helper()
+var errPortTaken = errors.New("port already in use")
+
+// launch starts nd's process with args and waits until it answers on its
+// client port as itself.
+func (c *Cluster) launch(nd *Node, args []string) error {
 	nd.mu.Lock()
 	if nd.proc != nil {
 		nd.mu.Unlock()
-		c.t.Fatalf("%s is already running", nd.ID)
+		return fmt.Errorf("%s is already running", nd.ID)
 	}
 	nd.mu.Unlock()
 	logf, err := os.OpenFile(nd.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		c.t.Fatal(err)
+		return err
 	}
+	logStart, _ := logf.Seek(0, io.SeekEnd)
 	fmt.Fprintf(logf, "=== %s start: %s %s\n", time.Now().Format("15:04:05.000"), filepath.Base(serverBin), strings.Join(args, " "))
 	cmd := exec.Command(serverBin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		c.t.Fatalf("start %s: %v", nd.ID, err)
+		return fmt.Errorf("start %s: %w", nd.ID, err)
 	}
 	p := &process{cmd: cmd, done: make(chan struct{})}
 	go func() {
@@ -231,20 +256,30 @@ func (c *Cluster) launch(nd *Node, args []string) {
 	nd.mu.Lock()
 	nd.proc, nd.paused = p, false
 	nd.mu.Unlock()
-	// Ready when the client port answers PING.
+	// Ready when the client port answers RAFT INFO with this node's id (a
+	// PING could be answered by whoever else holds the port).
 	deadline := time.Now().Add(startTimeout)
 	for {
-		reply, err := rawDo(nd.Addr, time.Second, "PING")
-		if err == nil && string(reply) == "+PONG\r\n" {
-			return
+		info, err := raftInfo(nd.Addr)
+		if err == nil && info["node_id"] == nd.ID {
+			select {
+			case <-p.done:
+			default:
+				return nil
+			}
 		}
 		select {
 		case <-p.done:
-			c.t.Fatalf("%s exited during start: %v", nd.ID, p.err)
+			nd.clear(p)
+			b, _ := os.ReadFile(nd.LogPath)
+			if int64(len(b)) >= logStart && bytes.Contains(b[logStart:], []byte("address already in use")) {
+				return fmt.Errorf("%s exited during start: %v: %w", nd.ID, p.err, errPortTaken)
+			}
+			return fmt.Errorf("%s exited during start: %v", nd.ID, p.err)
 		default:
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("%s did not answer PING within %v (last: %q, %v)", nd.ID, startTimeout, reply, err)
+			return fmt.Errorf("%s did not answer RAFT INFO as itself within %v (last: %v, %v)", nd.ID, startTimeout, info, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -570,12 +605,15 @@ func newClient(addr string, onConnect func(context.Context, *redis.Conn) error) 
 		Protocol:        2,
 		DisableIdentity: true,
 		MaxRetries:      -1,
-		DialTimeout:     2 * time.Second,
-		DialerRetries:   1,
-		ReadTimeout:     10 * time.Second,
-		WriteTimeout:    5 * time.Second,
-		PoolSize:        64,
-		OnConnect:       onConnect,
+		// A context deadline bounds a command: a frozen node must not hold
+		// a test's client for the whole ReadTimeout.
+		ContextTimeoutEnabled: true,
+		DialTimeout:           2 * time.Second,
+		DialerRetries:         1,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          5 * time.Second,
+		PoolSize:              64,
+		OnConnect:             onConnect,
 		MaintNotificationsConfig: &maintnotifications.Config{
 			Mode: maintnotifications.ModeDisabled,
 		},
@@ -615,8 +653,11 @@ func (c *Cluster) cleanup() {
 	}
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1, found by
-// binding port 0 (all held open until every one is chosen).
+// freePorts returns n distinct free TCP ports on 127.0.0.1. They are
+// picked below the kernel's ephemeral range when possible, so the many
+// short client connections of parallel tests cannot take them between this
+// probe and the server's bind; each is bound here (and all held open until
+// every one is chosen) to prove it free.
 func freePorts(t *testing.T, n int) []int {
 	t.Helper()
 	var lns []net.Listener
@@ -625,16 +666,39 @@ func freePorts(t *testing.T, n int) []int {
 			ln.Close()
 		}
 	}()
+	lo := ephemeralLow()
 	var ports []int
-	for len(ports) < n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for tries := 0; len(ports) < n; tries++ {
+		addr := "127.0.0.1:0"
+		if lo > 12000 && tries < 1000 {
+			addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(10000+mrand.IntN(lo-10000)))
+		}
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			t.Fatal(err)
+			if tries >= 1000 {
+				t.Fatal(err)
+			}
+			continue
 		}
 		lns = append(lns, ln)
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux),
+// or 0 when unknown.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 0
+	}
+	lo, _ := strconv.Atoi(f[0])
+	return lo
 }
 
 // deadlineCtx bounds a test: the returned context ends after d, and the

@@ -149,7 +149,8 @@ func TestRedirectMode(t *testing.T) {
 }
 
 // TestGracefulShutdown: SIGTERM of the leader hands leadership over (a new
-// leader within ~2s, no election timeout needed) and the process exits 0.
+// leader within ~2s, no election timeout needed) and the process exits 0;
+// writes acknowledged around the hand-over survive.
 func TestGracefulShutdown(t *testing.T) {
 	ctx := deadlineCtx(t, 40*time.Second)
 	c := NewCluster(t)
@@ -160,6 +161,14 @@ func TestGracefulShutdown(t *testing.T) {
 		if i != leader {
 			others = append(others, i)
 		}
+	}
+
+	// Writers keep going through every node while the leader stops: every
+	// acknowledged write must survive the hand-over.
+	var w *writers
+	if ok, _ := knownCommand(c.Node(1).Addr, "incr"); ok {
+		w = startWriters(c, 4, "gs")
+		w.waitAcks(t, 100, 10*time.Second)
 	}
 
 	start := time.Now()
@@ -180,8 +189,43 @@ func TestGracefulShutdown(t *testing.T) {
 	if got := c.Client(newLeader).Ping(ctx).Val(); got != "PONG" {
 		t.Errorf("new leader PING = %q", got)
 	}
+	if w != nil {
+		w.waitAcks(t, 100, 10*time.Second)
+		w.halt()
+		t.Log(w.summary())
+		w.verify(ctx, t, c.Client(newLeader), "after graceful leader shutdown")
+	}
 
 	// The stopped node rejoins from its directory alone.
 	c.Restart(leader)
 	c.WaitMembers(3)
+}
+
+// TestRestartBeforeJoin: a node started with --join that has not joined
+// yet (its cluster is unreachable) is killed and restarted with only
+// --dir. It must not bootstrap a cluster of its own: it was told to join
+// one, and a private one-node cluster would acknowledge writes that vanish
+// once it does join (or serve a split brain if it already is a member).
+func TestRestartBeforeJoin(t *testing.T) {
+	deadlineCtx(t, 30*time.Second)
+	c := NewCluster(t)
+	c.Start(1)
+	nd := c.newNode()
+	unreachable := fmt.Sprintf("127.0.0.1:%d", freePorts(t, 1)[0])
+	c.startFresh(nd, []string{"--join", unreachable})
+	time.Sleep(300 * time.Millisecond)
+	c.Kill(nd.Index)
+
+	c.Restart(nd.Index)
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		info, err := c.RaftInfo(nd.Index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info["state"] == "leader" {
+			t.Fatalf("node2, started with --join and restarted with only --dir before joining, bootstrapped its own cluster: %q", info)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

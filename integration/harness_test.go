@@ -990,9 +990,8 @@ func knownCommand(addr, name string) (bool, error) {
 	return !bytes.HasPrefix(reply, []byte("-ERR unknown command")), nil
 }
 
-// needCommands skips the test while the server lacks one of names (the
-// command families are being written concurrently with these tests).
-// Set QUORIS_IT_STRICT=1 to fail instead.
+// needCommands fails the test at once, with a clear message, if the
+// server lacks one of names.
 func needCommands(t *testing.T, addr string, names ...string) {
 	t.Helper()
 	var missing []string
@@ -1005,11 +1004,7 @@ func needCommands(t *testing.T, addr string, names ...string) {
 			missing = append(missing, n)
 		}
 	}
-	if len(missing) == 0 {
-		return
+	if len(missing) > 0 {
+		t.Fatalf("the server does not implement %v", missing)
 	}
-	if os.Getenv("QUORIS_IT_STRICT") != "" {
-		t.Fatalf("server lacks commands %v", missing)
-	}
-	t.Skipf("server does not implement %v yet", missing)
 }

@@ -95,6 +95,10 @@ func (f *FSM) setApplied(idx uint64) {
 	f.notifyMu.Unlock()
 }
 
+// MarkRestored records that a snapshot taken at index idx was restored:
+// the state now reflects every entry up to idx.
+func (f *FSM) MarkRestored(idx uint64) { f.setApplied(idx) }
+
 // AppliedIndex is the index of the last entry this FSM has applied.
 func (f *FSM) AppliedIndex() uint64 { return f.applied.Load() }
 

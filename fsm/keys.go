@@ -111,13 +111,18 @@ func typeName(v any) string {
 // encodingName is OBJECT ENCODING's answer. quoris has one representation
 // per type, so it reports the encoding Redis would have chosen for the same
 // value, which is what clients and tests compare against.
-func encodingName(v any) string {
-	switch v := v.(type) {
+func encodingName(it Item) string {
+	switch v := it.Value.(type) {
 	case []byte:
-		// tryObjectEncoding: integers of up to 20 bytes that string2ll
-		// accepts become "int"; short strings are embedded.
-		if _, ok := datatypes.ParseInt(v); ok {
-			return "int"
+		switch it.Enc {
+		case EncRaw:
+			return "raw"
+		case EncAuto:
+			// tryObjectEncoding: integers of up to 20 bytes that string2ll
+			// accepts become "int".
+			if _, ok := datatypes.ParseInt(v); ok {
+				return "int"
+			}
 		}
 		if len(v) <= 44 {
 			return "embstr"
@@ -576,7 +581,7 @@ func cmdObject(c *Ctx) error {
 	}
 	switch sub {
 	case "encoding":
-		c.BulkString(encodingName(it.Value))
+		c.BulkString(encodingName(it))
 	case "freq":
 		// quoris has no maxmemory eviction, so it answers as Redis does
 		// under the default noeviction policy.
@@ -586,7 +591,7 @@ func cmdObject(c *Ctx) error {
 		// could not be kept consistent across nodes anyway.
 		c.Int(0)
 	case "refcount":
-		if b, isStr := it.Value.([]byte); isStr {
+		if b, isStr := it.Value.([]byte); isStr && it.Enc == EncAuto {
 			if n, ok := datatypes.ParseInt(b); ok && n >= 0 && n < 10000 {
 				c.Int(sharedRefcount)
 				return nil

@@ -13,7 +13,17 @@ type Item struct {
 	Value    any    // []byte for strings; later types add their own
 	ExpireAt int64  // unix ms; 0 means no TTL
 	Version  uint64 // log index of the last change, for WATCH
+	Enc      uint8  // how Redis would have built a string value (EncAuto ...)
 }
+
+// String encodings. Redis reports a string's encoding by how the value was
+// made, not by its content: APPEND and SETRANGE leave "raw", INCRBYFLOAT
+// makes "embstr" even for "3"; everything else is encoded from content.
+const (
+	EncAuto   uint8 = iota // int, embstr or raw, from content (tryObjectEncoding)
+	EncRaw                 // always raw
+	EncEmbstr              // embstr up to 44 bytes, else raw; never int
+)
 
 // slot orders keys by a fixed 64-bit hash, then by name. Ordering by hash
 // gives SCAN a numeric cursor that stays valid while keys come and go (the

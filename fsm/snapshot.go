@@ -60,7 +60,7 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	var err error
 	for i, db := range s.dbs {
 		db.keys.Scan(func(sl slot) bool {
-			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Value: sl.Value})
+			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: sl.Value})
 			return err == nil
 		})
 		if err != nil {
@@ -103,7 +103,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 			if r.DB < 0 || r.DB >= len(dbs) {
 				return fmt.Errorf("%w: key in db %d but this node has %d databases", snapshot.ErrCorrupt, r.DB, len(dbs))
 			}
-			dbs[r.DB].put(r.Key, Item{Value: r.Value, ExpireAt: r.ExpireAt, Version: r.Version})
+			dbs[r.DB].put(r.Key, Item{Value: r.Value, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
 		}
 	}
 	f.mu.Lock()

@@ -21,7 +21,7 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	src.nodes["n1"] = "127.0.0.1:6379"
 	src.dbs[0].put("plain", Item{Value: []byte("v"), Version: 7})
 	src.dbs[0].put("ttl", Item{Value: []byte("x"), ExpireAt: 9000, Version: 8})
-	src.dbs[5].put("other", Item{Value: []byte("db5"), Version: 9})
+	src.dbs[5].put("other", Item{Value: []byte("db5"), Version: 9, Enc: EncRaw})
 
 	snap, err := src.Snapshot()
 	if err != nil {
@@ -63,7 +63,8 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if string(it.Value.([]byte)) != c.want || it.ExpireAt != c.expireAt || it.Version != c.version {
+		if string(it.Value.([]byte)) != c.want || it.ExpireAt != c.expireAt || it.Version != c.version ||
+			(c.key == "other") != (it.Enc == EncRaw) {
 			t.Fatalf("%s: %+v", c.key, it)
 		}
 	}

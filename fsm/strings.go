@@ -379,7 +379,7 @@ func cmdAppend(c *Ctx) error {
 	nb := make([]byte, total)
 	copy(nb, b)
 	copy(nb[len(b):], add)
-	it.Value = nb
+	it.Value, it.Enc = nb, EncRaw
 	c.Set(key, it)
 	c.Int(int64(total))
 	return nil
@@ -413,7 +413,7 @@ func cmdSetrange(c *Ctx) error {
 	if !found {
 		it = Item{}
 	}
-	it.Value = nb
+	it.Value, it.Enc = nb, EncRaw
 	c.Set(key, it)
 	c.Int(int64(len(nb)))
 	return nil
@@ -437,7 +437,7 @@ func strIncrBy(c *Ctx, delta int64) error {
 		return ErrOverflow
 	}
 	// Only the value changes: an existing TTL survives, as in Redis.
-	it.Value = datatypes.AppendInt(nil, v)
+	it.Value, it.Enc = datatypes.AppendInt(nil, v), EncAuto
 	c.Set(key, it)
 	c.Int(v)
 	return nil
@@ -487,7 +487,7 @@ func cmdIncrbyfloat(c *Ctx) error {
 		return errors.New("ERR increment would produce NaN or Infinity")
 	}
 	nb := sum.AppendHuman(nil)
-	it.Value = nb
+	it.Value, it.Enc = nb, EncEmbstr
 	c.Set(key, it)
 	c.Bulk(nb)
 	return nil

@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -39,6 +40,14 @@ func toSlog(level hclog.Level) slog.Level {
 func (a *hclogAdapter) Log(level hclog.Level, msg string, args ...interface{}) {
 	if level < a.level {
 		return
+	}
+	for i, v := range args {
+		// hclog.Fmt defers formatting to the sink; do it here.
+		if f, ok := v.(hclog.Format); ok && len(f) > 0 {
+			if format, ok := f[0].(string); ok {
+				args[i] = fmt.Sprintf(format, f[1:]...)
+			}
+		}
 	}
 	a.l.Log(context.Background(), toSlog(level), msg, args...)
 }

@@ -73,10 +73,11 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, 2, hl.Named("snapshot"))
+	fileSnaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, 2, hl.Named("snapshot"))
 	if err != nil {
 		return nil, err
 	}
+	snaps := &snapshotStore{SnapshotStore: fileSnaps}
 	adv, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
 	if err != nil {
 		return nil, fmt.Errorf("raft-addr %q: %w", cfg.RaftAddr, err)
@@ -112,7 +113,7 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if cfg.TrailingLogs > 0 {
 		rc.TrailingLogs = cfg.TrailingLogs
 	}
-	r, err := raft.NewRaft(rc, f, logs, store, snaps, trans)
+	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, store, snaps, trans)
 	if err != nil {
 		trans.Close()
 		store.Close()

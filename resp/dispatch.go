@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
@@ -183,37 +184,52 @@ func arityErr(name string) string {
 	return "ERR wrong number of arguments for '" + name + "' command"
 }
 
-// unknownErr matches Redis 7: the name, then up to 128 bytes of arguments.
+// unknownErr builds Redis 7.0's text: the name cut at 128 bytes, then the
+// arguments quoted until the list reaches 128 bytes, each cut to what is left.
+// C string formatting stops at a NUL byte, and newlines become spaces.
 func unknownErr(args [][]byte) string {
-	var b strings.Builder
-	b.WriteString("ERR unknown command '")
-	b.WriteString(sanitize(args[0], 128))
-	b.WriteString("', with args beginning with: ")
+	var list []byte
 	for _, a := range args[1:] {
-		if b.Len() > 1024 {
+		if len(list) >= 128 {
 			break
 		}
-		b.WriteString("'")
-		b.WriteString(sanitize(a, 128))
-		b.WriteString("' ")
+		list = append(list, '\'')
+		list = append(list, cstr(a, 128-len(list)+1)...)
+		list = append(list, '\'', ' ')
 	}
-	return b.String()
+	msg := "ERR unknown command '" + string(cstr(args[0], 128)) + "', with args beginning with: " + string(list)
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(msg)
 }
 
-func sanitize(b []byte, max int) string {
+// cstr is b as C's "%.*s" prints it: up to max bytes, stopping at a NUL.
+func cstr(b []byte, max int) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if max < 0 {
+		max = 0
+	}
 	if len(b) > max {
 		b = b[:max]
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '\r' || r == '\n' {
-			return ' '
-		}
-		return r
-	}, string(b))
+	return b
 }
 
 func (c *client) setLast(name string) {
 	c.mu.Lock()
 	c.lastCmd = name
 	c.mu.Unlock()
+}
+
+// sanitize is an argument echoed in an error: C-string cut at max bytes,
+// with CR and LF as spaces (an error reply is a single line). Bytes are kept
+// as they are, valid UTF-8 or not, as Redis does.
+func sanitize(b []byte, max int) string {
+	out := []byte(string(cstr(b, max)))
+	for i, ch := range out {
+		if ch == '\r' || ch == '\n' {
+			out[i] = ' '
+		}
+	}
+	return string(out)
 }

@@ -56,6 +56,7 @@ type Key struct {
 	Key      string
 	ExpireAt int64
 	Version  uint64
+	Enc      uint8 // the FSM's representation hint (string encodings)
 	Value    any
 }
 
@@ -120,6 +121,7 @@ func (w *Writer) Key(k Key) error {
 	w.str(k.Key)
 	w.buf = binary.AppendVarint(w.buf, k.ExpireAt)
 	w.buf = binary.AppendUvarint(w.buf, k.Version)
+	w.buf = append(w.buf, k.Enc)
 	switch v := k.Value.(type) {
 	case []byte:
 		w.buf = append(w.buf, typeString)
@@ -303,6 +305,9 @@ func (rd *Reader) key() (*Key, error) {
 		return nil, err
 	}
 	if k.Version, err = rd.uvarint(); err != nil {
+		return nil, err
+	}
+	if k.Enc, err = rd.byte(); err != nil {
 		return nil, err
 	}
 	typ, err := rd.byte()

@@ -71,6 +71,11 @@ type identity struct {
 	Bind     string `json:"bind"`
 	Port     int    `json:"port"`
 	RaftAddr string `json:"raft_addr"`
+	// Join is remembered so that a node killed after asking to join, but
+	// before receiving any raft state, asks again on restart instead of
+	// bootstrapping a private one-node cluster.
+	Join         []string `json:"join,omitempty"`
+	FollowerMode string   `json:"follower_mode,omitempty"`
 }
 
 const identityFile = "node.json"
@@ -152,6 +157,12 @@ func (c *Config) applyIdentity(explicit func(key string) bool) error {
 		if !explicit("raft-addr") {
 			c.RaftAddr = id.RaftAddr
 		}
+		if !explicit("join") && len(id.Join) > 0 {
+			c.Join = id.Join
+		}
+		if !explicit("follower-mode") && id.FollowerMode != "" {
+			c.FollowerMode = id.FollowerMode
+		}
 	}
 	if c.NodeID == "" {
 		c.NodeID = "node1"
@@ -163,7 +174,7 @@ func (c *Config) applyIdentity(explicit func(key string) bool) error {
 }
 
 func (c *Config) saveIdentity() error {
-	b, _ := json.MarshalIndent(identity{NodeID: c.NodeID, Bind: c.Bind, Port: c.Port, RaftAddr: c.RaftAddr}, "", "  ")
+	b, _ := json.MarshalIndent(identity{NodeID: c.NodeID, Bind: c.Bind, Port: c.Port, RaftAddr: c.RaftAddr, Join: c.Join, FollowerMode: c.FollowerMode}, "", "  ")
 	tmp := filepath.Join(c.Dir, identityFile+".tmp")
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err

@@ -60,7 +60,7 @@ func TestLoadConfigPrecedence(t *testing.T) {
 
 func TestIdentityRemembered(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	c, _, err := loadConfig([]string{"--dir", dir, "--node-id", "n7", "--port", "7007", "--raft-addr", "127.0.0.1:8008"})
+	c, _, err := loadConfig([]string{"--dir", dir, "--node-id", "n7", "--port", "7007", "--raft-addr", "127.0.0.1:8008", "--join", "127.0.0.1:6379", "--follower-mode", "redirect"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,8 @@ func TestIdentityRemembered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2.NodeID != "n7" || c2.Port != 7007 || c2.RaftAddr != "127.0.0.1:8008" {
+	if c2.NodeID != "n7" || c2.Port != 7007 || c2.RaftAddr != "127.0.0.1:8008" ||
+		!reflect.DeepEqual(c2.Join, []string{"127.0.0.1:6379"}) || c2.FollowerMode != "redirect" {
 		t.Fatalf("identity not restored: %+v", c2)
 	}
 	// An explicit flag still wins over the stored identity.

@@ -372,7 +372,7 @@ func cmdCopy(c *Ctx) error {
 		return nil
 	}
 	// Values are immutable once stored, so the copy may share it.
-	c.SetIn(dst, newKey, Item{Value: it.Value, ExpireAt: it.ExpireAt})
+	c.SetIn(dst, newKey, Item{Value: it.Value, ExpireAt: it.ExpireAt, Enc: it.Enc})
 	c.Int(1)
 	return nil
 }

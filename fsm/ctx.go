@@ -75,6 +75,24 @@ func (c *Ctx) LookupString(key string) ([]byte, Item, bool, error) {
 	return b, it, true, nil
 }
 
+// Own makes it.Value, a Collection, safe to change in place during this
+// entry. A snapshot taken since the value was last owned shares it; then it
+// is replaced by an O(1) copy-on-write clone, which the caller must store
+// back with Set (it always does, to stamp the version).
+func (c *Ctx) Own(it *Item) {
+	c.mustWrite()
+	if it.Gen == c.f.gen {
+		return
+	}
+	if coll, ok := it.Value.(Collection); ok {
+		it.Value = coll.Clone()
+	}
+	it.Gen = c.f.gen
+}
+
+// NewItem wraps a freshly built value as owned by the live keyspace.
+func (c *Ctx) NewItem(v any) Item { return Item{Value: v, Gen: c.f.gen} }
+
 // Set stores it under key, stamped with this entry's index.
 func (c *Ctx) Set(key string, it Item) {
 	c.SetIn(c.DB, key, it)
@@ -84,6 +102,12 @@ func (c *Ctx) Set(key string, it Item) {
 func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	c.mustWrite()
 	it.Version = c.Index
+	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 {
+		// Redis never keeps an empty collection: removing the last
+		// element removes the key.
+		db.remove(key)
+		return
+	}
 	db.put(key, it)
 }
 

@@ -28,6 +28,7 @@ type FSM struct {
 	mu    sync.RWMutex
 	dbs   []*DB
 	now   int64             // clamped time of the last applied entry
+	gen   uint64            // snapshot generation: bumped by Snapshot, see Ctx.Own
 	nodes map[string]string // raft server id -> RESP address
 	table *Table
 	log   *slog.Logger

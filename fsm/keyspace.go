@@ -14,6 +14,18 @@ type Item struct {
 	ExpireAt int64  // unix ms; 0 means no TTL
 	Version  uint64 // log index of the last change, for WATCH
 	Enc      uint8  // how Redis would have built a string value (EncAuto ...)
+	// Gen is the FSM snapshot generation in which a collection Value was
+	// last made private to the live keyspace; see Ctx.Own. Not persisted.
+	Gen uint64
+}
+
+// Collection is a value that is changed in place (lists, hashes, sets,
+// sorted sets). Clone must be O(1) copy-on-write (tidwall/btree's Copy),
+// so that a write after a snapshot never copies a large value under the
+// lock.
+type Collection interface {
+	Clone() Collection
+	Len() int
 }
 
 // String encodings. Redis reports a string's encoding by how the value was

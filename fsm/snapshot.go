@@ -24,6 +24,9 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := &fsmSnapshot{now: f.now, nodes: make(map[string]string, len(f.nodes))}
+	// Every collection stored so far is now shared with this snapshot: the
+	// next write to each one clones it first (Ctx.Own).
+	f.gen++
 	for _, db := range f.dbs {
 		s.dbs = append(s.dbs, db.clone())
 	}

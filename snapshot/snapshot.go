@@ -11,6 +11,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"math"
 )
 
 // Version is the format version written by this build. Readers accept
@@ -27,7 +28,10 @@ const (
 	tagEnd    byte = 'E'
 )
 
-// Value type tags.
+// Value type tags. To add a type: a tag here, a case in Writer.Key and in
+// Reader.key, and the type's encode/decode functions in a file of its own
+// (snapshot/<type>.go) that stream elements with w.bytes/w.uvarint/w.float
+// and read them back with rd.bytes/rd.uvarint/rd.float.
 const (
 	typeString byte = 's'
 )
@@ -88,6 +92,24 @@ func (w *Writer) flushRecord() error {
 func (w *Writer) bytes(b []byte) {
 	w.buf = binary.AppendUvarint(w.buf, uint64(len(b)))
 	w.buf = append(w.buf, b...)
+	w.spill()
+}
+
+func (w *Writer) uvarint(n uint64) { w.buf = binary.AppendUvarint(w.buf, n) }
+
+func (w *Writer) float(f float64) {
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, math.Float64bits(f))
+}
+
+// spill hands the record built so far to the stream once it is large, so a
+// value of millions of elements is streamed, never held whole in memory.
+// Type encoders call it (through bytes) as they go.
+func (w *Writer) spill() {
+	if len(w.buf) < 64<<10 || w.err != nil {
+		return
+	}
+	_, w.err = w.w.Write(w.buf)
+	w.buf = w.buf[:0]
 }
 
 func (w *Writer) str(s string) {
@@ -228,6 +250,14 @@ func (rd *Reader) varint() (int64, error) {
 // maxLen bounds a single length prefix so a corrupt file cannot make the
 // reader allocate absurd buffers.
 const maxLen = 1 << 32
+
+func (rd *Reader) float() (float64, error) {
+	var b [8]byte
+	if err := rd.full(b[:]); err != nil {
+		return 0, err
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64(b[:])), nil
+}
 
 func (rd *Reader) bytes() ([]byte, error) {
 	n, err := rd.uvarint()

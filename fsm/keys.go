@@ -100,9 +100,11 @@ func registerKeys(t *Table) {
 // typeName is what TYPE and SCAN's TYPE filter report for a stored value.
 // Each data type adds its case here.
 func typeName(v any) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case []byte:
 		return "string"
+	case Collection:
+		return v.TypeName()
 	default:
 		return "unknown"
 	}
@@ -128,6 +130,8 @@ func encodingName(it Item) string {
 			return "embstr"
 		}
 		return "raw"
+	case Collection:
+		return v.EncodingName()
 	default:
 		return "unknown"
 	}
@@ -371,8 +375,13 @@ func cmdCopy(c *Ctx) error {
 		c.Int(0)
 		return nil
 	}
-	// Values are immutable once stored, so the copy may share it.
-	c.SetIn(dst, newKey, Item{Value: it.Value, ExpireAt: it.ExpireAt, Enc: it.Enc})
+	// Strings are immutable once stored, so the copy may share one; a
+	// collection is changed in place, so the copy gets its own (O(1) COW).
+	v := it.Value
+	if coll, ok := v.(Collection); ok {
+		v = coll.Clone()
+	}
+	c.SetIn(dst, newKey, Item{Value: v, ExpireAt: it.ExpireAt, Enc: it.Enc, Gen: c.f.gen})
 	c.Int(1)
 	return nil
 }

@@ -26,6 +26,8 @@ type Item struct {
 type Collection interface {
 	Clone() Collection
 	Len() int
+	TypeName() string     // TYPE's answer: "list", "hash", "set", "zset"
+	EncodingName() string // OBJECT ENCODING's answer, as Redis 7.0 would give
 }
 
 // String encodings. Redis reports a string's encoding by how the value was

@@ -5,7 +5,7 @@ PKGS     := ./...
 # The test suite's time bound on 2 cores; longer torture runs have their own target.
 TEST_TIMEOUT ?= 15m
 
-.PHONY: all build test unit deps run cluster clean vet fmt
+.PHONY: all build test unit deps run cluster clean vet fmt torture
 
 all: build
 
@@ -27,6 +27,10 @@ deps:
 	else \
 		echo "deps: redis-server missing and cannot install it (not root); differential tests will skip"; \
 	fi
+	@if ! command -v nft >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get install -y -qq nftables >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nftables >/dev/null) || \
+		echo "deps: could not install nftables; partition faults will skip"; \
+	fi
 
 vet:
 	$(GO) vet $(PKGS)
@@ -41,6 +45,17 @@ test: deps vet
 
 unit:
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
+
+# torture: the long fault-injection campaign (the short seeded version runs
+# in `make test`). Partitions need root and nftables, which this installs.
+TORTURE_RUNS     ?= 50
+TORTURE_DURATION ?= 60s
+TORTURE_SEED     ?= 1
+torture: deps
+	@if [ "$$(id -u)" = 0 ] && ! command -v nft >/dev/null 2>&1; then apt-get install -y -qq nftables >/dev/null; fi
+	QUORIS_TORTURE_RUNS=$(TORTURE_RUNS) QUORIS_TORTURE_DURATION=$(TORTURE_DURATION) QUORIS_TORTURE_SEED=$(TORTURE_SEED) \
+	QUORIS_TORTURE_REPORT=$(CURDIR)/torture-out/report.txt \
+	$(GO) test -count=1 -timeout 0 -run 'TestTorture$$' -v ./integration/ 2>&1 | grep -v '^\s*time=' | tee torture-out.log | grep -E '^(---|===|ok|FAIL|PASS)|torture_test.go|linearizable|^\s+(register|counter|list-append|set) '
 
 # run: a single durable node on 127.0.0.1:6379 with data under ./data.
 run: build

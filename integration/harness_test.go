@@ -97,6 +97,10 @@ type Cluster struct {
 	Flags []string
 	// NodeFlags are added to node i's (1-based) first start.
 	NodeFlags map[int][]string
+	// IPPrefix, when set (e.g. "127.77.3."), gives node i the address
+	// IPPrefix+i for both client and raft traffic, so a firewall rule can
+	// cut the link between two nodes (see faults_test.go). Default 127.0.0.1.
+	IPPrefix string
 
 	mu      sync.Mutex
 	clients []*redis.Client
@@ -108,6 +112,7 @@ type Node struct {
 	ID       string
 	Port     int
 	RaftPort int
+	Host     string // IP the node binds and dials from
 	Addr     string // RESP host:port
 	Dir      string
 	LogPath  string
@@ -156,12 +161,17 @@ func (c *Cluster) Start(n int) {
 func (c *Cluster) newNode() *Node {
 	i := len(c.Nodes) + 1
 	ports := freePorts(c.t, 2)
+	host := "127.0.0.1"
+	if c.IPPrefix != "" {
+		host = c.IPPrefix + strconv.Itoa(i)
+	}
 	nd := &Node{
 		Index:    i,
 		ID:       fmt.Sprintf("node%d", i),
 		Port:     ports[0],
 		RaftPort: ports[1],
-		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
+		Host:     host,
+		Addr:     net.JoinHostPort(host, strconv.Itoa(ports[0])),
 		Dir:      filepath.Join(c.base, fmt.Sprintf("node%d", i)),
 		LogPath:  filepath.Join(c.base, fmt.Sprintf("node%d.log", i)),
 	}
@@ -183,9 +193,9 @@ func (c *Cluster) startFresh(nd *Node, extra []string) {
 	for attempt := 1; ; attempt++ {
 		args := []string{
 			"--node-id", nd.ID,
-			"--bind", "127.0.0.1",
+			"--bind", nd.Host,
 			"--port", strconv.Itoa(nd.Port),
-			"--raft-addr", net.JoinHostPort("127.0.0.1", strconv.Itoa(nd.RaftPort)),
+			"--raft-addr", net.JoinHostPort(nd.Host, strconv.Itoa(nd.RaftPort)),
 			"--dir", nd.Dir,
 			"--raft-heartbeat-timeout", raftTimeout,
 			"--raft-election-timeout", raftTimeout,
@@ -205,7 +215,7 @@ func (c *Cluster) startFresh(nd *Node, extra []string) {
 		c.t.Logf("%v; retrying with other ports", err)
 		ports := freePorts(c.t, 2)
 		nd.Port, nd.RaftPort = ports[0], ports[1]
-		nd.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(nd.Port))
+		nd.Addr = net.JoinHostPort(nd.Host, strconv.Itoa(nd.Port))
 		if err := os.RemoveAll(nd.Dir); err != nil {
 			c.t.Fatal(err)
 		}
@@ -220,6 +230,27 @@ func (c *Cluster) Restart(i int) {
 	if err := c.launch(nd, []string{"--dir", nd.Dir}); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// RestartWith is Restart with extra flags (e.g. a skewed clock).
+func (c *Cluster) RestartWith(i int, extra ...string) {
+	c.t.Helper()
+	nd := c.Node(i)
+	if err := c.launch(nd, append([]string{"--dir", nd.Dir}, extra...)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// Replace starts node i afresh on a wiped data directory, joining through
+// via: the same id and addresses, none of the state. The node must be
+// stopped and removed from the cluster first.
+func (c *Cluster) Replace(i int, via string) {
+	c.t.Helper()
+	nd := c.Node(i)
+	if err := os.RemoveAll(nd.Dir); err != nil {
+		c.t.Fatal(err)
+	}
+	c.startFresh(nd, []string{"--join", via})
 }
 
 var errPortTaken = errors.New("port already in use")

@@ -100,3 +100,9 @@ func (h *History) Operations() []porcupine.Operation {
 }
 
 func isRead(kind string) bool { return kind == "get" || kind == "read" }
+
+// InputOf returns the Op recorded for o.
+func InputOf(o porcupine.Operation) Op { return o.Input.(input).Op }
+
+// IsUnknown reports whether o's outcome was unknown.
+func IsUnknown(o porcupine.Operation) bool { return o.Input.(input).unknown }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -135,4 +136,36 @@ func describe(in, out interface{}) string {
 		arg = fmt.Sprint(i.N)
 	}
 	return fmt.Sprintf("%s(%s %s) -> %s", i.Kind, i.Key, arg, res)
+}
+
+// AddSet models SADD of unique elements ("append", output: 1 when added)
+// and SMEMBERS ("read"): every read must equal the set of adds linearized
+// before it. State is the sorted, NUL-joined member list.
+var AddSet = porcupine.Model{
+	Partition: byKey,
+	Init:      func() interface{} { return "" },
+	Step: func(state, in, out interface{}) (bool, interface{}) {
+		s, i, o := state.(string), in.(input), out.(Result)
+		var members []string
+		if s != "" {
+			members = strings.Split(s, "\x00")
+		}
+		switch i.Kind {
+		case "append":
+			for _, m := range members {
+				if m == i.Value {
+					return i.unknown || o.N == 0, s
+				}
+			}
+			members = append(members, i.Value)
+			sort.Strings(members)
+			return i.unknown || o.N == 1, strings.Join(members, "\x00")
+		case "read":
+			got := append([]string(nil), o.List...)
+			sort.Strings(got)
+			return strings.Join(got, "\x00") == s, s
+		}
+		return false, s
+	},
+	DescribeOperation: describe,
 }

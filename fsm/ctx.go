@@ -56,7 +56,9 @@ func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 		return it, true
 	}
 	if c.Write {
-		db.remove(key)
+		// The tombstone carries the last write, not this removal: a key
+		// already expired when watched has not changed by being removed.
+		db.remove(key, it.Version)
 		c.f.stats.ExpiredKeys.Add(1)
 	}
 	return Item{}, false
@@ -105,7 +107,7 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 {
 		// Redis never keeps an empty collection: removing the last
 		// element removes the key.
-		db.remove(key)
+		db.remove(key, c.Index)
 		return
 	}
 	db.put(key, it)
@@ -122,7 +124,7 @@ func (c *Ctx) DeleteIn(db *DB, key string) bool {
 	if _, ok := c.lookupIn(db, key); !ok {
 		return false
 	}
-	db.remove(key)
+	db.remove(key, c.Index)
 	return true
 }
 

@@ -81,15 +81,22 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 			out[i] = f.applyData(l.Index, l.Data)
 		}
 	}
-	f.mu.Unlock()
+	// Stored under the lock, so a reader always sees the applied index of
+	// exactly the state it reads (WATCH relies on it).
 	if n := len(logs); n > 0 {
-		f.setApplied(logs[n-1].Index)
+		f.applied.Store(logs[n-1].Index)
 	}
+	f.mu.Unlock()
+	f.notifyApplied()
 	return out
 }
 
 func (f *FSM) setApplied(idx uint64) {
 	f.applied.Store(idx)
+	f.notifyApplied()
+}
+
+func (f *FSM) notifyApplied() {
 	f.notifyMu.Lock()
 	close(f.notify)
 	f.notify = make(chan struct{})

@@ -76,19 +76,34 @@ func KeyHash(key string) uint64 { return xxhash.Sum64String(key) }
 type DB struct {
 	keys    *btree.BTreeG[slot]
 	expires *btree.BTreeG[expSlot] // keys with a TTL, by deadline
+
+	// WATCH must see a key that was created and removed again since it was
+	// watched. Removing a key leaves a tombstone: the index of its last
+	// change. Tombstones are replicated state (in snapshots too), bounded
+	// deterministically: past maxTombs they are all dropped and tombFloor
+	// records that anything older is unknown (EXEC then aborts, safely).
+	tombs     *btree.Map[string, uint64]
+	tombFloor uint64
+	// flushed is the index of the last FLUSHDB/FLUSHALL/SWAPDB touching
+	// this database: every key in it changed then.
+	flushed uint64
 }
+
+const maxTombs = 1 << 16
 
 func newDB() *DB {
 	opts := btree.Options{NoLocks: true, Degree: 64}
 	return &DB{
 		keys:    btree.NewBTreeGOptions(slotLess, opts),
 		expires: btree.NewBTreeGOptions(expLess, opts),
+		tombs:   new(btree.Map[string, uint64]),
 	}
 }
 
 // clone is O(1): both trees share nodes until one of them is written.
 func (db *DB) clone() *DB {
-	return &DB{keys: db.keys.Copy(), expires: db.expires.Copy()}
+	return &DB{keys: db.keys.Copy(), expires: db.expires.Copy(), tombs: db.tombs.Copy(),
+		tombFloor: db.tombFloor, flushed: db.flushed}
 }
 
 // Len counts keys including expired ones not yet removed, as Redis's DBSIZE does.
@@ -114,12 +129,37 @@ func (db *DB) put(key string, it Item) {
 	}
 }
 
-func (db *DB) remove(key string) (Item, bool) {
+// remove deletes key, leaving a tombstone stamped tomb (see DB.tombs).
+func (db *DB) remove(key string, tomb uint64) (Item, bool) {
 	old, ok := db.keys.Delete(slot{h: KeyHash(key), key: key})
-	if ok && old.ExpireAt != 0 {
+	if !ok {
+		return Item{}, false
+	}
+	if old.ExpireAt != 0 {
 		db.expires.Delete(expSlot{at: old.ExpireAt, key: key})
 	}
+	if db.tombs.Len() >= maxTombs {
+		db.tombs = new(btree.Map[string, uint64])
+		db.tombFloor = tomb
+	}
+	db.tombs.Set(key, tomb)
 	return old.Item, ok
+}
+
+// changedSince reports whether key, watched at index since with version
+// version (0: missing), has changed. Only the FSM's write path calls it.
+func (db *DB) changedSince(key string, version, since uint64, live bool, cur uint64) bool {
+	if live {
+		return cur != version
+	}
+	if version != 0 || db.flushed > since {
+		return true // it existed and is gone, or a flush may have touched it
+	}
+	if since < db.tombFloor {
+		return true // tombstones from then were dropped: assume changed
+	}
+	t, ok := db.tombs.Get(key)
+	return ok && t > since
 }
 
 // Ascend calls fn for every stored key (expired ones included) whose hash is

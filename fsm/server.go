@@ -55,7 +55,7 @@ func cmdFlushDB(c *Ctx) error {
 		return err
 	}
 	c.mustWrite()
-	c.f.dbs[c.DBIndex] = newDB()
+	c.f.dbs[c.DBIndex] = c.freshDB()
 	c.DB = c.f.dbs[c.DBIndex]
 	c.OK()
 	return nil
@@ -67,7 +67,7 @@ func cmdFlushAll(c *Ctx) error {
 	}
 	c.mustWrite()
 	for i := range c.f.dbs {
-		c.f.dbs[i] = newDB()
+		c.f.dbs[i] = c.freshDB()
 	}
 	c.DB = c.f.dbs[c.DBIndex]
 	c.OK()
@@ -91,7 +91,17 @@ func cmdSwapDB(c *Ctx) error {
 	c.mustWrite()
 	dbs := c.f.dbs
 	dbs[a], dbs[b] = dbs[b], dbs[a]
+	// Every key in both databases changed, for WATCH.
+	dbs[a].flushed, dbs[b].flushed = c.Index, c.Index
 	c.DB = dbs[c.DBIndex]
 	c.OK()
 	return nil
+}
+
+// freshDB is an empty database whose every former key counts as changed
+// now, for WATCH.
+func (c *Ctx) freshDB() *DB {
+	db := newDB()
+	db.flushed = c.Index
+	return db
 }

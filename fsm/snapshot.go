@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/quoris/quoris/datatypes"
 	"github.com/quoris/quoris/snapshot"
 )
 
@@ -63,7 +64,26 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	var err error
 	for i, db := range s.dbs {
 		db.keys.Scan(func(sl slot) bool {
-			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: sl.Value})
+			// The snapshot format knows datatypes' values, not the
+			// keyspace's Collection adapters: unwrap them.
+			v := sl.Value
+			switch cv := v.(type) {
+			case hashValue:
+				v = cv.Hash
+			case setValue:
+				v = cv.Set
+			}
+			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: v})
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := w.DB(snapshot.DBMeta{DB: i, TombFloor: db.tombFloor, Flushed: db.flushed}); err != nil {
+			return err
+		}
+		db.tombs.Scan(func(key string, idx uint64) bool {
+			err = w.Tomb(snapshot.Tomb{DB: i, Key: key, Index: idx})
 			return err == nil
 		})
 		if err != nil {
@@ -102,11 +122,28 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		switch r := rec.(type) {
 		case [2]string:
 			nodes[r[0]] = r[1]
+		case *snapshot.DBMeta:
+			if r.DB < 0 || r.DB >= len(dbs) {
+				return fmt.Errorf("%w: db %d", snapshot.ErrCorrupt, r.DB)
+			}
+			dbs[r.DB].tombFloor, dbs[r.DB].flushed = r.TombFloor, r.Flushed
+		case *snapshot.Tomb:
+			if r.DB < 0 || r.DB >= len(dbs) {
+				return fmt.Errorf("%w: db %d", snapshot.ErrCorrupt, r.DB)
+			}
+			dbs[r.DB].tombs.Set(r.Key, r.Index)
 		case *snapshot.Key:
 			if r.DB < 0 || r.DB >= len(dbs) {
 				return fmt.Errorf("%w: key in db %d but this node has %d databases", snapshot.ErrCorrupt, r.DB, len(dbs))
 			}
-			dbs[r.DB].put(r.Key, Item{Value: r.Value, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
+			v := r.Value
+			switch rv := v.(type) {
+			case *datatypes.Hash:
+				v = hashValue{rv}
+			case *datatypes.Set:
+				v = setValue{rv}
+			}
+			dbs[r.DB].put(r.Key, Item{Value: v, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
 		}
 	}
 	f.mu.Lock()

@@ -29,7 +29,7 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	}
 	// Writes after Snapshot() must not leak into the persisted view.
 	src.dbs[0].put("late", Item{Value: []byte("no")})
-	src.dbs[0].remove("plain")
+	src.dbs[0].remove("plain", 10)
 
 	var sink bufSink
 	if err := snap.Persist(&sink); err != nil {

@@ -56,6 +56,11 @@ func NewTable() *Table {
 		registerStrings,
 		registerKeys,
 		registerServer,
+		registerMulti,
+		registerBitmaps,
+		registerHyperLogLog,
+		registerHashes,
+		registerSets,
 	} {
 		register(t)
 	}

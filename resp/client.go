@@ -29,6 +29,7 @@ type client struct {
 	lastActive atomic.Int64 // unix ms
 	readonly   bool         // READONLY: serve reads from local state
 	peer       bool         // a follower's proxy connection: never re-proxy
+	tx         txState      // MULTI/WATCH state
 	pending    []pending    // replies not yet written, in command order
 	buf        []byte
 	cmdBuf     []redcon.Command

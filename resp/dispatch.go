@@ -37,6 +37,15 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(errShuttingDown.Error())
 			continue
 		}
+		if cl.tx.active {
+			if lc := s.lookupLocal(args[0]); lc == nil || !txControl(lc.Name) {
+				readsBarriered = false
+				s.flush(cl)
+				cl.buf = s.queue(cl, args, cl.buf[:0])
+				conn.WriteRaw(cl.buf)
+				continue
+			}
+		}
 		if lc := s.lookupLocal(args[0]); lc != nil {
 			readsBarriered = false
 			s.flush(cl)

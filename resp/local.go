@@ -26,6 +26,7 @@ func localCommands() map[string]*localCmd {
 		introspectionCommands(),
 		clientCommands(),
 		clusterCommands(),
+		multiCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

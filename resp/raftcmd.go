@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/raft"
 	"github.com/tidwall/redcon"
@@ -102,7 +103,13 @@ func (s *Server) leaderOnly(cl *client, args [][]byte, out []byte, fn func() err
 }
 
 // proxyOne sends one command to the leader and returns its raw reply.
-func (s *Server) proxyOne(args [][]byte) ([]byte, error) {
+// Admin commands do not depend on the selected database.
+func (s *Server) proxyOne(args [][]byte) ([]byte, error) { return s.proxyOneDB(-1, args) }
+
+// proxyOneDB is proxyOne for a command that runs in database db (-1: any).
+// A failure after sending is reported as uncertain: the leader may have
+// applied the command.
+func (s *Server) proxyOneDB(db int, args [][]byte) ([]byte, error) {
 	_, addr := s.node.Leader()
 	if addr == "" || addr == s.node.RespAddr() {
 		return nil, raftnode.ErrNoLeader
@@ -111,16 +118,30 @@ func (s *Server) proxyOne(args [][]byte) ([]byte, error) {
 	if err != nil {
 		return nil, raftnode.ErrNoLeader
 	}
-	pc.wr = appendCommand(pc.wr[:0], args)
+	pc.wr = pc.wr[:0]
+	selected := db >= 0 && pc.db != db
+	if selected {
+		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("SELECT"), []byte(itoa(db))})
+	}
+	pc.wr = appendCommand(pc.wr, args)
+	pc.c.SetDeadline(time.Now().Add(proxyTimeout))
 	if _, err := pc.c.Write(pc.wr); err != nil {
 		pc.c.Close()
 		return nil, raftnode.ErrUncertain
+	}
+	if selected {
+		if reply, err := appendReply(nil, pc.rd); err != nil || string(reply) != "+OK\r\n" {
+			pc.c.Close()
+			return nil, raftnode.ErrUncertain
+		}
+		pc.db = db
 	}
 	reply, err := appendReply(nil, pc.rd)
 	if err != nil {
 		pc.c.Close()
 		return nil, raftnode.ErrUncertain
 	}
+	pc.c.SetDeadline(time.Time{})
 	s.peers.put(addr, pc)
 	return reply, nil
 }

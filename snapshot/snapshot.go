@@ -12,6 +12,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+
+	"github.com/quoris/quoris/datatypes"
 )
 
 // Version is the format version written by this build. Readers accept
@@ -25,6 +27,8 @@ const (
 	tagHeader byte = 'H'
 	tagNode   byte = 'N'
 	tagKey    byte = 'K'
+	tagDB     byte = 'D'
+	tagTomb   byte = 'T'
 	tagEnd    byte = 'E'
 )
 
@@ -34,6 +38,8 @@ const (
 // and read them back with rd.bytes/rd.uvarint/rd.float.
 const (
 	typeString byte = 's'
+	typeHash   byte = 'h'
+	typeSet    byte = 'S'
 )
 
 var (
@@ -62,6 +68,20 @@ type Key struct {
 	Version  uint64
 	Enc      uint8 // the FSM's representation hint (string encodings)
 	Value    any
+}
+
+// DBMeta is a database's WATCH bookkeeping (see fsm.DB).
+type DBMeta struct {
+	DB        int
+	TombFloor uint64
+	Flushed   uint64
+}
+
+// Tomb is the index of a removed key's last change.
+type Tomb struct {
+	DB    int
+	Key   string
+	Index uint64
 }
 
 // Writer streams a snapshot. Call Header once, then Node and Key any number
@@ -135,6 +155,24 @@ func (w *Writer) Node(id, addr string) error {
 	return w.flushRecord()
 }
 
+// DB records a database's WATCH bookkeeping.
+func (w *Writer) DB(m DBMeta) error {
+	w.buf = append(w.buf, tagDB)
+	w.uvarint(uint64(m.DB))
+	w.uvarint(m.TombFloor)
+	w.uvarint(m.Flushed)
+	return w.flushRecord()
+}
+
+// Tomb records a removed key's tombstone.
+func (w *Writer) Tomb(t Tomb) error {
+	w.buf = append(w.buf, tagTomb)
+	w.uvarint(uint64(t.DB))
+	w.str(t.Key)
+	w.uvarint(t.Index)
+	return w.flushRecord()
+}
+
 // Key writes one key. Large values are flushed as they are encoded, so a
 // snapshot never holds the whole dataset in memory.
 func (w *Writer) Key(k Key) error {
@@ -148,6 +186,12 @@ func (w *Writer) Key(k Key) error {
 	case []byte:
 		w.buf = append(w.buf, typeString)
 		w.bytes(v)
+	case *datatypes.Hash:
+		w.buf = append(w.buf, typeHash)
+		w.hash(v)
+	case *datatypes.Set:
+		w.buf = append(w.buf, typeSet)
+		w.set(v)
 	default:
 		w.buf = w.buf[:0]
 		return fmt.Errorf("%w: %T", ErrUnknownValue, k.Value)
@@ -271,7 +315,8 @@ func (rd *Reader) bytes() ([]byte, error) {
 	return b, rd.full(b)
 }
 
-// Next returns the next record: a *Key, or a [2]string node (id, addr).
+// Next returns the next record: a *Key, a *DBMeta, a *Tomb, or a [2]string
+// node (id, addr).
 // At the end of a valid snapshot it returns io.EOF after checking the
 // record count and checksum.
 func (rd *Reader) Next() (any, error) {
@@ -294,6 +339,36 @@ func (rd *Reader) Next() (any, error) {
 		}
 		rd.count++
 		return [2]string{string(id), string(addr)}, nil
+	case tagDB:
+		var m DBMeta
+		db, err := rd.uvarint()
+		if err != nil {
+			return nil, err
+		}
+		m.DB = int(db)
+		if m.TombFloor, err = rd.uvarint(); err != nil {
+			return nil, err
+		}
+		if m.Flushed, err = rd.uvarint(); err != nil {
+			return nil, err
+		}
+		rd.count++
+		return &m, nil
+	case tagTomb:
+		db, err := rd.uvarint()
+		if err != nil {
+			return nil, err
+		}
+		key, err := rd.bytes()
+		if err != nil {
+			return nil, err
+		}
+		idx, err := rd.uvarint()
+		if err != nil {
+			return nil, err
+		}
+		rd.count++
+		return &Tomb{DB: int(db), Key: string(key), Index: idx}, nil
 	case tagKey:
 		k, err := rd.key()
 		if err != nil {
@@ -347,6 +422,14 @@ func (rd *Reader) key() (*Key, error) {
 	switch typ {
 	case typeString:
 		if k.Value, err = rd.bytes(); err != nil {
+			return nil, err
+		}
+	case typeHash:
+		if k.Value, err = rd.hash(); err != nil {
+			return nil, err
+		}
+	case typeSet:
+		if k.Value, err = rd.set(); err != nil {
 			return nil, err
 		}
 	default:

@@ -51,7 +51,7 @@ func TestStringsAgainstRedis(t *testing.T) {
 			k := g.key()
 			r.do(t, "DEL", k)
 			r.do(t, "RPUSH", k, "x")
-			h.f.dbs[0].remove(k)
+			h.f.dbs[0].remove(k, 0)
 			h.f.dbs[0].put(k, Item{Value: 42})
 			continue
 		}

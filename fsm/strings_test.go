@@ -185,7 +185,7 @@ func TestSetExpire(t *testing.T) {
 		{[]string{"NX"}, 0},
 		{[]string{}, 0},
 	} {
-		h.f.dbs[0].remove("k")
+		h.f.dbs[0].remove("k", 0)
 		if got := h.do(append([]string{"SET", "k", "v"}, tc.args...)...); got != strOK {
 			t.Errorf("SET %v: %q", tc.args, got)
 		}

@@ -111,6 +111,13 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 		return
 	}
 	db.put(key, it)
+	if fn := c.f.onWrite.Load(); fn != nil {
+		idx := c.DBIndex
+		if db != c.DB {
+			idx = c.f.dbIndex(db)
+		}
+		(*fn)(idx, key)
+	}
 }
 
 // Delete removes key; it reports whether a live key was removed.

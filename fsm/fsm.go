@@ -34,6 +34,8 @@ type FSM struct {
 	log   *slog.Logger
 	stats Stats
 
+	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
+
 	applied  atomic.Uint64
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced whenever applied advances
@@ -55,6 +57,22 @@ func New(databases int, logger *slog.Logger) *FSM {
 		f.dbs[i] = newDB()
 	}
 	return f
+}
+
+// OnWrite installs fn to be told of every key a write stores, on the
+// apply goroutine and under the FSM's lock: fn must not block or call back
+// into the FSM. The RESP layer uses it to wake clients blocked on a key.
+// This is node-local observation, not replicated state.
+func (f *FSM) OnWrite(fn func(db int, key string)) { f.onWrite.Store(&fn) }
+
+// DBIndex returns the index of db, or -1.
+func (f *FSM) dbIndex(db *DB) int {
+	for i, d := range f.dbs {
+		if d == db {
+			return i
+		}
+	}
+	return -1
 }
 
 // Table returns the data command table.

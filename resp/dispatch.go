@@ -88,6 +88,12 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
+		case c.Write && s.node.IsLeader() && c.Has("blocking"):
+			readsBarriered = false
+			s.flush(cl)
+			if reply := s.block(cl, c, args, db); reply != nil {
+				conn.WriteRaw(reply)
+			}
 		case c.Write && s.node.IsLeader():
 			readsBarriered = false
 			entry := fsm.AppendEntry(nil, fsm.KindCommand, db, s.node.Now(), args)

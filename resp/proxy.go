@@ -139,6 +139,11 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	}
 	var buf []byte
 	for i := range run {
+		if s.isBlocking(run[i].args[0]) && !s.awaitBlocked(cl, pc, addr) {
+			pc.c.Close()
+			s.proxyFail(cl, run, i)
+			return
+		}
 		buf, err = appendReply(buf[:0], pc.rd)
 		if err != nil {
 			pc.c.Close()
@@ -158,6 +163,32 @@ func (s *Server) proxyFail(cl *client, run []pending, from int) {
 			cl.conn.WriteError(raftnode.ErrUncertain.Error())
 		} else {
 			cl.conn.WriteError(raftnode.ErrReadUnavailable.Error())
+		}
+	}
+}
+
+func (s *Server) isBlocking(name []byte) bool {
+	c := s.table.Lookup(name)
+	return c != nil && c.Has("blocking")
+}
+
+// awaitBlocked waits for the first byte of a blocking command's reply for
+// as long as the command blocks on the leader, giving up if the leader
+// changes, this node shuts down, or the client leaves (closing the peer
+// connection then tells the leader to stop, and to give back a pop it made).
+func (s *Server) awaitBlocked(cl *client, pc *peerConn, addr string) bool {
+	for {
+		pc.c.SetReadDeadline(time.Now().Add(time.Second))
+		_, err := pc.rd.Peek(1)
+		if err == nil {
+			pc.c.SetDeadline(time.Now().Add(proxyTimeout))
+			return true
+		}
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+			return false
+		}
+		if _, now := s.node.Leader(); now != addr || s.closing.Load() || connGone(cl) {
+			return false
 		}
 	}
 }

@@ -43,6 +43,7 @@ type Server struct {
 	log     *slog.Logger
 	started time.Time
 	peers   *peerPool
+	blocked *blockers
 
 	ln       *drainListener
 	srv      *redcon.Server
@@ -75,7 +76,9 @@ func New(opts Options, node *raftnode.Node) *Server {
 		started: time.Now(),
 		clients: map[int64]*client{},
 		peers:   newPeerPool(node.RespAddr()),
+		blocked: newBlockers(),
 	}
+	node.FSM().OnWrite(s.blocked.written)
 	s.local = localCommands()
 	return s
 }

@@ -146,6 +146,8 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 	term0 := leaderTerm(c)
 
 	h := check.NewHistory()
+	began := time.Now()
+	var usedKeys sync.Map
 	var stop atomic.Bool
 	var lastOK atomic.Int64
 	lastOK.Store(h.Now())
@@ -162,7 +164,13 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 		go func(ci int) {
 			defer wg.Done()
 			for n := 0; !stop.Load(); n++ {
-				key := fmt.Sprintf("%s%d", wl.name, cr.IntN(wl.keys))
+				// Keys change every keyEpoch: porcupine checks each key's
+				// history separately, and short histories keep the search
+				// (and its memory) small even with many unknown outcomes,
+				// which stay open to the end of their key's history.
+				epoch := int(time.Since(began) / keyEpoch)
+				key := fmt.Sprintf("%s%d:%d", wl.name, epoch, cr.IntN(wl.keys))
+				usedKeys.Store(key, true)
 				op := wl.gen(cr, key, fmt.Sprintf("%d-%d", ci, n))
 				call := h.Now()
 				octx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -213,8 +221,9 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 	fcl := tortureClient(c.Node(leader).Addr)
 	defer fcl.Close()
 	finals := map[string]check.Result{}
-	for k := 0; k < wl.keys; k++ {
-		key := fmt.Sprintf("%s%d", wl.name, k)
+	var keys []string
+	usedKeys.Range(func(k, _ any) bool { keys = append(keys, k.(string)); return true })
+	for _, key := range keys {
 		op := wl.finalOp(key)
 		var res check.Result
 		var err error
@@ -263,6 +272,9 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 	t.Logf("%s", formatResults([]tortureResult{res}))
 	return res
 }
+
+// keyEpoch is how long a set of keys is in use; see the client loop.
+const keyEpoch = 3 * time.Second
 
 func tortureClient(addr string) *redis.Client {
 	return redis.NewClient(&redis.Options{

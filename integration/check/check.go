@@ -19,9 +19,13 @@ type Verdict struct {
 // Linearizable checks h against model, writing porcupine's visualisation
 // into dir (named after name) when the history is not linearizable.
 func Linearizable(model porcupine.Model, h *History, timeout time.Duration, dir, name string) (Verdict, error) {
-	res, info := porcupine.CheckOperationsVerbose(model, h.Operations(), timeout)
+	ops := h.Operations()
+	// The plain check first: the verbose one keeps partial linearizations
+	// for the visualisation, which costs far more memory.
+	res := porcupine.CheckOperationsTimeout(model, ops, timeout)
 	v := Verdict{Linearizable: res == porcupine.Ok, TimedOut: res == porcupine.Unknown}
 	if res == porcupine.Illegal && dir != "" {
+		_, info := porcupine.CheckOperationsVerbose(model, ops, timeout)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return v, err
 		}

@@ -171,6 +171,14 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 				epoch := int(time.Since(began) / keyEpoch)
 				key := fmt.Sprintf("%s%d:%d", wl.name, epoch, cr.IntN(wl.keys))
 				usedKeys.Store(key, true)
+				if wl.multi != nil && cr.IntN(4) == 0 {
+					other := fmt.Sprintf("%s%d:%d", wl.name, epoch, cr.IntN(wl.keys))
+					if other != key {
+						usedKeys.Store(other, true)
+						runMulti(ctx, h, wl, cl, ci, []string{key, other}, fmt.Sprintf("%d-%d", ci, n), &unexpected)
+						continue
+					}
+				}
 				op := wl.gen(cr, key, fmt.Sprintf("%d-%d", ci, n))
 				call := h.Now()
 				octx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -305,4 +313,29 @@ func leaderTerm(c *Cluster) int {
 		}
 	}
 	return best
+}
+
+// runMulti appends one unique value to each key in a single MULTI/EXEC and
+// records one op per key, all with the transaction's call and return times.
+func runMulti(ctx context.Context, h *check.History, wl *workload, cl *redis.Client, ci int, keys []string, uniq string, unexpected *atomic.Int64) {
+	ops := make([]check.Op, len(keys))
+	for i, k := range keys {
+		ops[i] = check.Op{Kind: "append", Key: k, Value: uniq + "m" + strconv.Itoa(i)}
+	}
+	call := h.Now()
+	octx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	res, err := wl.multi(octx, cl, ops)
+	cancel()
+	ret := h.Now()
+	out, expected := classify(err)
+	if !expected {
+		unexpected.Add(1)
+	}
+	for i, op := range ops {
+		var r check.Result
+		if res != nil {
+			r = res[i]
+		}
+		h.Add(ci, op, call, ret, r, out)
+	}
 }

@@ -26,6 +26,10 @@ type workload struct {
 	do       func(ctx context.Context, cl *redis.Client, op check.Op) (check.Result, error)
 	finalOp  func(key string) check.Op
 	lostAcks func(h *check.History, finals map[string]check.Result) int
+	// multi, when set, runs several appends (one per key) in one
+	// MULTI/EXEC: each is recorded as its own op with the same call and
+	// return times, which is exact for the per-key check.
+	multi func(ctx context.Context, cl *redis.Client, ops []check.Op) ([]check.Result, error)
 }
 
 var workloads = map[string]*workload{
@@ -137,6 +141,22 @@ var workloads = map[string]*workload{
 		},
 		finalOp:  func(key string) check.Op { return check.Op{Kind: "read", Key: key} },
 		lostAcks: lostAppends,
+		multi: func(ctx context.Context, cl *redis.Client, ops []check.Op) ([]check.Result, error) {
+			cmds, err := cl.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				for _, op := range ops {
+					p.RPush(ctx, op.Key, op.Value)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			res := make([]check.Result, len(cmds))
+			for i, c := range cmds {
+				res[i] = check.Result{N: c.(*redis.IntCmd).Val()}
+			}
+			return res, nil
+		},
 	},
 	"set": {
 		name: "set", keys: 2, model: check.AddSet, needs: []string{"sadd", "smembers"},

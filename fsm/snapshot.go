@@ -72,6 +72,8 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 				v = cv.Hash
 			case setValue:
 				v = cv.Set
+			case listValue:
+				v = cv.List
 			}
 			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: v})
 			return err == nil
@@ -142,6 +144,8 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 				v = hashValue{rv}
 			case *datatypes.Set:
 				v = setValue{rv}
+			case *datatypes.List:
+				v = listValue{rv}
 			}
 			dbs[r.DB].put(r.Key, Item{Value: v, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
 		}

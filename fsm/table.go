@@ -61,6 +61,7 @@ func NewTable() *Table {
 		registerHyperLogLog,
 		registerHashes,
 		registerSets,
+		registerLists,
 	} {
 		register(t)
 	}

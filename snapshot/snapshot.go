@@ -40,6 +40,7 @@ const (
 	typeString byte = 's'
 	typeHash   byte = 'h'
 	typeSet    byte = 'S'
+	typeList   byte = 'l'
 )
 
 var (
@@ -192,6 +193,9 @@ func (w *Writer) Key(k Key) error {
 	case *datatypes.Set:
 		w.buf = append(w.buf, typeSet)
 		w.set(v)
+	case *datatypes.List:
+		w.buf = append(w.buf, typeList)
+		w.list(v)
 	default:
 		w.buf = w.buf[:0]
 		return fmt.Errorf("%w: %T", ErrUnknownValue, k.Value)
@@ -430,6 +434,10 @@ func (rd *Reader) key() (*Key, error) {
 		}
 	case typeSet:
 		if k.Value, err = rd.set(); err != nil {
+			return nil, err
+		}
+	case typeList:
+		if k.Value, err = rd.list(); err != nil {
 			return nil, err
 		}
 	default:

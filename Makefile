@@ -5,7 +5,7 @@ PKGS     := ./...
 # The test suite's time bound on 2 cores; longer torture runs have their own target.
 TEST_TIMEOUT ?= 15m
 
-.PHONY: all build test unit deps run cluster clean vet fmt torture
+.PHONY: all build test unit deps run cluster clean vet fmt torture compare
 
 all: build
 
@@ -56,6 +56,18 @@ torture: deps
 	QUORIS_TORTURE_RUNS=$(TORTURE_RUNS) QUORIS_TORTURE_DURATION=$(TORTURE_DURATION) QUORIS_TORTURE_SEED=$(TORTURE_SEED) \
 	QUORIS_TORTURE_REPORT=$(CURDIR)/torture-out/report.txt \
 	$(GO) test -count=1 -timeout 0 -run 'TestTorture$$' -v ./integration/ 2>&1 | grep -v '^\s*time=' | tee torture-out.log | grep -E '^(---|===|ok|FAIL|PASS)|torture_test.go|linearizable|^\s+(register|counter|list-append|set) '
+
+# compare: the torture workloads against Redis as deployed for failover
+# (primary, two replicas, three Sentinels; async replication, and with
+# WAIT 1 0 after each write) and against quoris, under the same seeded
+# kill/partition/pause faults (docs/consistency.md). About 12 minutes on 2
+# cores; QUORIS_COMPARE_* variables tune it. Report: compare-out/report.txt.
+compare: deps
+	@mkdir -p compare-out
+	@(QUORIS_COMPARE=1 QUORIS_COMPARE_REPORT=$(CURDIR)/compare-out/report.txt \
+	  $(GO) test -count=1 -timeout 0 -run 'TestRedisSentinelComparison$$$$' -v ./integration/ 2>&1; echo $$? > compare-out/rc) | \
+	  grep -v '^\s*time=' | tee compare-out/test.log | grep -E '^(---|===|ok|FAIL|PASS)|^\s+---|redis_compare_test.go|^\s+(system|redis/|quoris) '
+	@cat compare-out/report.txt 2>/dev/null; exit $$(cat compare-out/rc)
 
 # run: a single durable node on 127.0.0.1:6379 with data under ./data.
 run: build

@@ -65,7 +65,7 @@ torture: deps
 compare: deps
 	@mkdir -p compare-out
 	@(QUORIS_COMPARE=1 QUORIS_COMPARE_REPORT=$(CURDIR)/compare-out/report.txt \
-	  $(GO) test -count=1 -timeout 0 -run 'TestRedisSentinelComparison$$$$' -v ./integration/ 2>&1; echo $$? > compare-out/rc) | \
+	  $(GO) test -count=1 -timeout 0 -run 'TestRedisSentinelComparison$$' -v ./integration/ 2>&1; echo $$? > compare-out/rc) | \
 	  grep -v '^\s*time=' | tee compare-out/test.log | grep -E '^(---|===|ok|FAIL|PASS)|^\s+---|redis_compare_test.go|^\s+(system|redis/|quoris) '
 	@cat compare-out/report.txt 2>/dev/null; exit $$(cat compare-out/rc)
 

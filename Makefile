@@ -5,7 +5,7 @@ PKGS     := ./...
 # The test suite's time bound on 2 cores; longer torture runs have their own target.
 TEST_TIMEOUT ?= 15m
 
-.PHONY: all build test unit deps run cluster clean vet fmt torture compare
+.PHONY: all build test unit deps run cluster clean vet fmt torture compare bench
 
 all: build
 
@@ -68,6 +68,12 @@ compare: deps
 	  $(GO) test -count=1 -timeout 0 -run 'TestRedisSentinelComparison$$' -v ./integration/ 2>&1; echo $$? > compare-out/rc) | \
 	  grep -v '^\s*time=' | tee compare-out/test.log | grep -E '^(---|===|ok|FAIL|PASS)|^\s+---|redis_compare_test.go|^\s+(system|redis/|quoris) '
 	@cat compare-out/report.txt 2>/dev/null; exit $$(cat compare-out/rc)
+
+# bench: redis-server (appendfsync always / everysec) vs 1- and 3-node quoris
+# under the same redis-benchmark workloads on this machine; prints one
+# table. Options: make bench BENCH_ARGS='-runs 1 -only "^SET"'.
+bench: build deps
+	$(GO) run ./cmd/quoris-bench -quoris $(BIN) $(BENCH_ARGS)
 
 # run: a single durable node on 127.0.0.1:6379 with data under ./data.
 run: build

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// workload is one row of the report: one redis-benchmark test at one
+// concurrency and pipeline depth.
+type workload struct {
+	Name     string // e.g. "SET c50 P16"; what -only matches
+	Test     string // redis-benchmark -t name
+	Clients  int
+	Pipeline int
+}
+
+// workloads lists the rows in report order: every test at -c 50 with and
+// without pipelining, then the single-client latency rows.
+func workloads() []workload {
+	var ws []workload
+	for _, t := range []string{"set", "get", "incr", "lpush", "zadd", "mset"} {
+		up := strings.ToUpper(t)
+		ws = append(ws,
+			workload{Name: up + " c50", Test: t, Clients: 50, Pipeline: 1},
+			workload{Name: up + " c50 P16", Test: t, Clients: 50, Pipeline: 16})
+	}
+	ws = append(ws,
+		workload{Name: "SET c1", Test: "set", Clients: 1, Pipeline: 1},
+		workload{Name: "GET c1", Test: "get", Clients: 1, Pipeline: 1})
+	return ws
+}
+
+// keyspace is redis-benchmark's -r: random keys (and ZADD members) from a
+// 100k keyspace, so no workload hammers one hot key and GET finds the keys
+// the SET rows wrote.
+const keyspace = 100000
+
+// benchResult is what one redis-benchmark run reports.
+type benchResult struct {
+	RPS      float64
+	P50, P99 float64 // milliseconds
+}
+
+// errUnknownCommand means the server does not implement the workload's
+// command; the row is reported as n/a for that system.
+var errUnknownCommand = errors.New("unknown command")
+
+// runBenchmark runs redis-benchmark once against addr and parses its CSV.
+// redis-benchmark exits on the first error reply, so an unimplemented
+// command shows up as a non-zero exit with "unknown command" on stderr.
+func runBenchmark(ctx context.Context, addr string, w workload, n int) (benchResult, error) {
+	host, port, ok := strings.Cut(addr, ":")
+	if !ok {
+		return benchResult{}, fmt.Errorf("bad address %q", addr)
+	}
+	args := []string{"-h", host, "-p", port, "-t", w.Test, "-n", strconv.Itoa(n),
+		"-c", strconv.Itoa(w.Clients), "-r", strconv.Itoa(keyspace), "--csv"}
+	if w.Pipeline > 1 {
+		args = append(args, "-P", strconv.Itoa(w.Pipeline))
+	}
+	cmd := exec.CommandContext(ctx, "redis-benchmark", args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String() + " " + stdout.String())
+		if strings.Contains(strings.ToLower(msg), "unknown command") {
+			return benchResult{}, errUnknownCommand
+		}
+		return benchResult{}, fmt.Errorf("redis-benchmark %s: %v: %s", strings.Join(args, " "), err, msg)
+	}
+	rs, err := parseCSV(stdout.String())
+	if err != nil {
+		return benchResult{}, err
+	}
+	if len(rs) != 1 {
+		return benchResult{}, fmt.Errorf("redis-benchmark printed %d result rows, want 1", len(rs))
+	}
+	return rs[0], nil
+}
+
+// parseCSV reads redis-benchmark --csv output: a header line naming the
+// columns, then one quoted line per test. Anything before the header (a
+// warning, say) is skipped; columns are found by name, not position.
+func parseCSV(out string) ([]benchResult, error) {
+	sc := bufio.NewScanner(strings.NewReader(out))
+	var body strings.Builder
+	found := false
+	for sc.Scan() {
+		line := sc.Text()
+		if !found && !strings.HasPrefix(line, `"test",`) {
+			continue
+		}
+		found = true
+		body.WriteString(line + "\n")
+	}
+	if !found {
+		return nil, fmt.Errorf("no CSV header in redis-benchmark output %q", out)
+	}
+	r := csv.NewReader(strings.NewReader(body.String()))
+	header, err := r.Read()
+	if err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, want := range []string{"rps", "p50_latency_ms", "p99_latency_ms"} {
+		if _, ok := col[want]; !ok {
+			return nil, fmt.Errorf("redis-benchmark CSV has no %q column: %v", want, header)
+		}
+	}
+	var rs []benchResult
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		var vals [3]float64
+		for i, name := range []string{"rps", "p50_latency_ms", "p99_latency_ms"} {
+			v, err := strconv.ParseFloat(rec[col[name]], 64)
+			if err != nil {
+				return nil, fmt.Errorf("redis-benchmark CSV %s: %w", name, err)
+			}
+			vals[i] = v
+		}
+		rs = append(rs, benchResult{RPS: vals[0], P50: vals[1], P99: vals[2]})
+	}
+	if len(rs) == 0 {
+		return nil, errors.New("redis-benchmark CSV has a header but no results")
+	}
+	return rs, nil
+}

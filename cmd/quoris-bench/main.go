@@ -261,8 +261,10 @@ func calibrate(ctx context.Context, cfg *config, s *system, w workload) (int, er
 		if err != nil {
 			return 0, err
 		}
-		if time.Since(t0) < 500*time.Millisecond && n < 10_000_000 {
-			n *= 10
+		if el := time.Since(t0); el < 500*time.Millisecond && n < 10_000_000 {
+			// Aim the next warm-up at ~0.6s; start-up costs make a very
+			// short run underestimate the rate, hence the 10x cap.
+			n = int(float64(n) * min(10, max(2, 0.6/el.Seconds())))
 			continue
 		}
 		if cfg.n > 0 {

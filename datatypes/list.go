@@ -1,6 +1,10 @@
 package datatypes
 
-import "github.com/tidwall/btree"
+import (
+	"math"
+
+	"github.com/tidwall/btree"
+)
 
 // listNode is one element. pos only orders the elements: indexes come from
 // the B-tree's subtree counts (GetAt), so positions may have gaps and need
@@ -50,6 +54,12 @@ func (l *List) EncodingName() string { return "quicklist" }
 func (l *List) PushLeft(v []byte) {
 	pos := int64(0)
 	if first, ok := l.tr.Min(); ok {
+		if first.pos == math.MinInt64 {
+			// Unreachable in practice (2^62 pushes at one end), but a
+			// wrapped position would silently reorder the list.
+			l.renumber()
+			first, _ = l.tr.Min()
+		}
 		pos = first.pos - 1
 	}
 	l.tr.Set(listNode{pos: pos, val: v})
@@ -59,6 +69,10 @@ func (l *List) PushLeft(v []byte) {
 func (l *List) PushRight(v []byte) {
 	pos := int64(0)
 	if last, ok := l.tr.Max(); ok {
+		if last.pos == math.MaxInt64 {
+			l.renumber()
+			last, _ = l.tr.Max()
+		}
 		pos = last.pos + 1
 	}
 	// Load is Set with a fast path for appending past the maximum.

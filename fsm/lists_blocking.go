@@ -56,7 +56,7 @@ func BlockingKeys(c *Command, args [][]byte) [][]byte {
 			return nil
 		}
 		n, ok := datatypes.ParseInt(args[2])
-		if !ok || n < 1 || n > int64(len(args)-3) {
+		if !ok || n < 1 || n > int64(len(args)-4) { // keys, then LEFT|RIGHT or MIN|MAX
 			return nil
 		}
 		return args[3 : 3+n]

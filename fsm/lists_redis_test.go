@@ -49,7 +49,7 @@ func TestListsAgainstRedis(t *testing.T) {
 		got := h.do(cmd...)
 		var want string
 		if h.f.Table().Lookup([]byte(name)).Has("blocking") && got == "*-1\r\n" {
-			want = r.doNonBlocking(t, cmd)
+			want = r.listDoNonBlocking(t, cmd)
 		} else {
 			want = r.do(t, cmd...)
 		}
@@ -77,11 +77,11 @@ func TestListsAgainstRedis(t *testing.T) {
 	}
 }
 
-// doNonBlocking runs a blocking command in MULTI/EXEC so that Redis answers
+// listDoNonBlocking runs a blocking command in MULTI/EXEC so that Redis answers
 // at once. BLMOVE and BRPOPLPUSH then reply a null bulk where a timed-out
 // blocking call (and the FSM) replies a null array; that one difference is
 // mapped here.
-func (r *redisConn) doNonBlocking(t *testing.T, cmd []string) string {
+func (r *redisConn) listDoNonBlocking(t *testing.T, cmd []string) string {
 	t.Helper()
 	if ok := r.do(t, "MULTI"); ok != "+OK\r\n" {
 		t.Fatalf("MULTI: %q", ok)

@@ -159,12 +159,39 @@ func zeroLen(op byte) int  { return int(op&0x3f) + 1 }
 func valValue(op byte) int { return int(op>>2&0x1f) + 1 }
 func valLen(op byte) int   { return int(op&0x3) + 1 }
 
+// xzeroLen reads an XZERO opcode. One cut off by the end of the string
+// gets its second byte from just past the end, as Redis's does.
 func xzeroLen(p []byte) int {
-	var lo byte
+	lo := pastEnd(p[:1])
 	if len(p) > 1 {
 		lo = p[1]
 	}
 	return (int(p[0]&0x3f)<<8 | int(lo)) + 1
+}
+
+// pastEnd is the byte just past the end of b: Redis's string terminator,
+// normally 0. Editing a corrupt sparse HLL can leave another byte there in
+// Redis, which later edits read back; quoris keeps that byte in the slice's
+// spare capacity (see StringClone) so the replies stay the same.
+func pastEnd(b []byte) byte {
+	if cap(b) > len(b) {
+		return b[:len(b)+1][len(b)]
+	}
+	return 0
+}
+
+// StringClone copies a string value for editing, keeping the byte past
+// its end (see pastEnd).
+func StringClone(b []byte) []byte {
+	n := len(b)
+	if cap(b) > n && b[:n+1][n] != 0 {
+		c := make([]byte, n+1)
+		copy(c, b[:n+1])
+		return c[:n]
+	}
+	c := make([]byte, n)
+	copy(c, b)
+	return c
 }
 
 func valOp(val, n int) byte { return byte((val-1)<<2|(n-1)) | 0x80 }
@@ -304,7 +331,18 @@ func sparseSet(b []byte, index int, count uint8) ([]byte, int) {
 	if delta := len(seq) - oldlen; delta > 0 && len(b)+delta > HLLSparseMaxBytes {
 		return sparsePromote(b, index, count)
 	}
-	b = slices.Replace(b, p, p+oldlen, seq...)
+	if p+oldlen <= len(b) {
+		b = slices.Replace(b, p, p+oldlen, seq...)
+		if cap(b) > len(b) {
+			b[:len(b)+1][len(b)] = 0 // sdsIncrLen's new terminator
+		}
+	} else {
+		// An XZERO cut off by the end of the string: Redis sets the new
+		// length, len+delta, before copying the sequence in, so the
+		// sequence's last byte lands past the end, where the next edit
+		// reads it back.
+		b = append(b[:p], seq...)[:p+len(seq)-1]
+	}
 	return sparseMergeVals(b, prev), 1
 }
 

@@ -224,3 +224,27 @@ func TestHLLAccuracy(t *testing.T) {
 		t.Errorf("RMS error %.3f%% is far above 0.81%%", rms*100)
 	}
 }
+
+// TestStringClonePastEnd checks the byte kept past a string's end: Redis
+// reads a cut-off XZERO's second byte from there.
+func TestStringClonePastEnd(t *testing.T) {
+	b := append(bytes.Clone(NewHLL()[:HLLHeaderSize]), 0x78)[:HLLHeaderSize+1:HLLHeaderSize+1] // XZERO cut off
+	if n := xzeroLen(b[HLLHeaderSize:]); n != 0x3800+1 {
+		t.Fatalf("cut-off XZERO with nothing past the end: %d", n)
+	}
+	withTail := append(b, 0xfd)[:len(b)]
+	if n := xzeroLen(withTail[HLLHeaderSize:]); n != 0x38fd+1 {
+		t.Fatalf("cut-off XZERO with 0xfd past the end: %d", n)
+	}
+	c := StringClone(withTail)
+	if !bytes.Equal(c, b) || pastEnd(c) != 0xfd {
+		t.Fatalf("clone %x past-end %x", c, pastEnd(c))
+	}
+	c[0] = 'X'
+	if withTail[0] != 'H' {
+		t.Fatal("clone shares memory")
+	}
+	if c := StringClone([]byte("plain")); cap(c) != len(c) || pastEnd(c) != 0 {
+		t.Fatalf("plain clone has spare capacity %d", cap(c)-len(c))
+	}
+}

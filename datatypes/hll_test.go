@@ -228,7 +228,7 @@ func TestHLLAccuracy(t *testing.T) {
 // TestStringClonePastEnd checks the byte kept past a string's end: Redis
 // reads a cut-off XZERO's second byte from there.
 func TestStringClonePastEnd(t *testing.T) {
-	b := append(bytes.Clone(NewHLL()[:HLLHeaderSize]), 0x78)[:HLLHeaderSize+1:HLLHeaderSize+1] // XZERO cut off
+	b := append(bytes.Clone(NewHLL()[:HLLHeaderSize]), 0x78)[: HLLHeaderSize+1 : HLLHeaderSize+1] // XZERO cut off
 	if n := xzeroLen(b[HLLHeaderSize:]); n != 0x3800+1 {
 		t.Fatalf("cut-off XZERO with nothing past the end: %d", n)
 	}

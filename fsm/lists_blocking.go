@@ -126,7 +126,10 @@ func listBlockingMove(c *Ctx, fromLeft, toLeft bool) error {
 		return ErrWrongType
 	}
 	if !found {
-		c.NullArray()
+		// What Redis answers when the command cannot block (inside
+		// MULTI). The RESP layer, which does the blocking, treats it as
+		// "nothing yet" and answers a timeout with a null array.
+		c.Null()
 		return nil
 	}
 	return listMove(c, fromLeft, toLeft)

@@ -315,8 +315,8 @@ func TestListBlockingOneAttempt(t *testing.T) {
 		listC("RPUSH src 1 2", ":2\r\n"),
 		listC("BLMOVE src dst LEFT RIGHT 0", "$1\r\n1\r\n"),
 		listC("BRPOPLPUSH src dst 0", "$1\r\n2\r\n"),
-		listC("BLMOVE src dst LEFT RIGHT 0", listNullArr),
-		listC("BRPOPLPUSH src dst 0", listNullArr),
+		listC("BLMOVE src dst LEFT RIGHT 0", "$-1\r\n"), // as Redis inside MULTI
+		listC("BRPOPLPUSH src dst 0", "$-1\r\n"),
 		listC("BLMOVE src dst LEFT UP 0", listSyntaxErr),
 		listC("BLMOVE src dst LEFT LEFT -1", "-ERR timeout is negative\r\n"),
 		listC("BLMPOP 0 2 src dst RIGHT COUNT 2", "*2\r\n$3\r\ndst\r\n"+listBulks("1", "2")),
@@ -329,7 +329,7 @@ func TestListBlockingOneAttempt(t *testing.T) {
 		listC("RPUSH l z", ":1\r\n"),
 		listC("BLPOP l s 0", listBulks("l", "z")),
 		listC("BLMOVE s dst LEFT LEFT 0", listWrongType),
-		listC("BLMOVE none s LEFT LEFT 0", listNullArr), // would block: the destination is not checked
+		listC("BLMOVE none s LEFT LEFT 0", "$-1\r\n"), // would block: the destination is not checked
 		listC("RPUSH l z", ":1\r\n"),
 		listC("BRPOPLPUSH l s 0", listWrongType),
 		listC("LLEN l", ":1\r\n"),

@@ -3,7 +3,6 @@ package resp
 import (
 	"bytes"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +22,10 @@ import (
 // retries through the log, so clients are served in FIFO order. See
 // docs/consistency.md for what happens on leader change and disconnect.
 
-var nullArray = []byte("*-1\r\n")
+var (
+	nullArray = []byte("*-1\r\n")
+	nullBulk  = []byte("$-1\r\n")
+)
 
 type waitKey struct {
 	db  int
@@ -93,35 +95,19 @@ func signal(w *waiter) {
 	}
 }
 
-// blockingArgs returns the keys a blocking command waits on and its timeout
-// argument, following each command's syntax.
-func blockingArgs(name string, args [][]byte) (keys [][]byte, timeout []byte) {
-	switch name {
-	case "blmpop", "bzmpop":
-		if len(args) < 4 {
-			return nil, nil
-		}
-		n, err := strconv.Atoi(string(args[2]))
-		if err != nil || n < 1 || 3+n > len(args) {
-			return nil, args[1]
-		}
-		return args[3 : 3+n], args[1]
-	case "brpoplpush", "blmove":
-		return args[1:2], args[len(args)-1]
-	default: // blpop, brpop, bzpopmin, bzpopmax
-		return args[1 : len(args)-1], args[len(args)-1]
-	}
-}
-
 const errBlockedLeaderChange = "TRYAGAIN leadership changed while the client was blocked; nothing was popped"
 
 // block serves a blocking command on the leader: try once through the log,
 // then wait for writes to its keys and retry until data or timeout.
 func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte {
-	keys, targ := blockingArgs(c.Name, args)
+	keys := fsm.BlockingKeys(c, args)
 	var deadline time.Time
-	if secs, err := strconv.ParseFloat(string(targ), 64); err == nil && secs > 0 {
-		deadline = time.Now().Add(time.Duration(secs * float64(time.Second)))
+	targ := args[len(args)-1]
+	if c.Name == "blmpop" || c.Name == "bzmpop" {
+		targ = args[1]
+	}
+	if ms, err := fsm.BlockTimeout(targ); err == nil && ms > 0 {
+		deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
 	}
 	term := s.node.Raft().CurrentTerm()
 	w := &waiter{wake: make(chan struct{}, 1)}
@@ -145,7 +131,9 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 			return []byte("-" + err.Error() + "\r\n")
 		}
-		if !bytes.Equal(reply, nullArray) {
+		// Nothing to pop yet: a null array, or a null bulk from BLMOVE and
+		// BRPOPLPUSH (what they answer when they cannot block).
+		if !bytes.Equal(reply, nullArray) && !bytes.Equal(reply, nullBulk) {
 			if connGone(cl) {
 				s.giveBack(c.Name, args, reply, db)
 			}

@@ -35,6 +35,7 @@ type Config struct {
 	RaftNoSync        bool          `mapstructure:"raft-nosync"`
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
+	PprofAddr         string        `mapstructure:"pprof-addr"`
 }
 
 // setting describes one configuration key for flags, help and CONFIG GET.
@@ -63,6 +64,7 @@ var settings = []setting{
 	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
+	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},
 }
 
 // identity is what a data directory remembers so a restart needs no flags.

@@ -66,7 +66,7 @@ compare: deps
 	@mkdir -p compare-out
 	@(QUORIS_COMPARE=1 QUORIS_COMPARE_REPORT=$(CURDIR)/compare-out/report.txt \
 	  $(GO) test -count=1 -timeout 0 -run 'TestRedisSentinelComparison$$' -v ./integration/ 2>&1; echo $$? > compare-out/rc) | \
-	  grep -v '^\s*time=' | tee compare-out/test.log | grep -E '^(---|===|ok|FAIL|PASS)|^\s+---|redis_compare_test.go|^\s+(system|redis/|quoris) '
+	  grep --line-buffered -v '^\s*time=' | tee compare-out/test.log | grep --line-buffered -E '^(---|===|ok|FAIL|PASS)|^\s+---|redis_compare_test.go|^\s+(system|redis/|quoris) '
 	@cat compare-out/report.txt 2>/dev/null; exit $$(cat compare-out/rc)
 
 # bench: redis-server (appendfsync always / everysec) vs 1- and 3-node quoris

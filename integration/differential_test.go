@@ -389,7 +389,7 @@ type diffOp struct {
 
 // optionalFamilies are skipped, not failed, while quoris lacks them: they
 // only create keys of other types so string commands meet WRONGTYPE.
-var optionalFamilies = map[string]bool{"lists": true, "sets": true, "hashes": true}
+var optionalFamilies = map[string]bool{}
 
 func (g *diffGen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 func (g *diffGen) chance(p float64) bool    { return g.r.Float64() < p }

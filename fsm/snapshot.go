@@ -74,6 +74,8 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 				v = cv.Set
 			case listValue:
 				v = cv.List
+			case zsetValue:
+				v = cv.ZSet
 			}
 			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: v})
 			return err == nil
@@ -146,6 +148,8 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 				v = setValue{rv}
 			case *datatypes.List:
 				v = listValue{rv}
+			case *datatypes.ZSet:
+				v = zsetValue{rv}
 			}
 			dbs[r.DB].put(r.Key, Item{Value: v, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
 		}

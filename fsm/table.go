@@ -62,6 +62,7 @@ func NewTable() *Table {
 		registerHashes,
 		registerSets,
 		registerLists,
+		registerZSets,
 	} {
 		register(t)
 	}

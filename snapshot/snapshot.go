@@ -41,6 +41,7 @@ const (
 	typeHash   byte = 'h'
 	typeSet    byte = 'S'
 	typeList   byte = 'l'
+	typeZSet   byte = 'z'
 )
 
 var (
@@ -196,6 +197,9 @@ func (w *Writer) Key(k Key) error {
 	case *datatypes.List:
 		w.buf = append(w.buf, typeList)
 		w.list(v)
+	case *datatypes.ZSet:
+		w.buf = append(w.buf, typeZSet)
+		w.zset(v)
 	default:
 		w.buf = w.buf[:0]
 		return fmt.Errorf("%w: %T", ErrUnknownValue, k.Value)
@@ -438,6 +442,10 @@ func (rd *Reader) key() (*Key, error) {
 		}
 	case typeList:
 		if k.Value, err = rd.list(); err != nil {
+			return nil, err
+		}
+	case typeZSet:
+		if k.Value, err = rd.zset(); err != nil {
 			return nil, err
 		}
 	default:

@@ -246,4 +246,3 @@ func connGone(cl *client) bool {
 	})
 	return gone
 }
-

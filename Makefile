@@ -53,9 +53,12 @@ TORTURE_DURATION ?= 60s
 TORTURE_SEED     ?= 1
 torture: deps
 	@if [ "$$(id -u)" = 0 ] && ! command -v nft >/dev/null 2>&1; then apt-get install -y -qq nftables >/dev/null; fi
-	QUORIS_TORTURE_RUNS=$(TORTURE_RUNS) QUORIS_TORTURE_DURATION=$(TORTURE_DURATION) QUORIS_TORTURE_SEED=$(TORTURE_SEED) \
-	QUORIS_TORTURE_REPORT=$(CURDIR)/torture-out/report.txt \
-	$(GO) test -count=1 -timeout 0 -run 'TestTorture$$' -v ./integration/ 2>&1 | grep -v '^\s*time=' | tee torture-out.log | grep -E '^(---|===|ok|FAIL|PASS)|torture_test.go|linearizable|^\s+(register|counter|list-append|set) '
+	@mkdir -p torture-out
+	@QUORIS_TORTURE_RUNS=$(TORTURE_RUNS) QUORIS_TORTURE_DURATION=$(TORTURE_DURATION) QUORIS_TORTURE_SEED=$(TORTURE_SEED) \
+	QUORIS_TORTURE_OUT=$(CURDIR)/torture-out QUORIS_TORTURE_REPORT=$(CURDIR)/torture-out/report.txt \
+	$(GO) test -count=1 -timeout 0 -run 'TestTorture$$' -v ./integration/ > torture-out/log.txt 2>&1; rc=$$?; \
+	grep -E '^(--- |ok|FAIL)|NOT LINEARIZABLE|acknowledged writes lost' torture-out/log.txt; \
+	cat torture-out/report.txt 2>/dev/null; echo "full log: torture-out/log.txt"; exit $$rc
 
 # compare: the torture workloads against Redis as deployed for failover
 # (primary, two replicas, three Sentinels; async replication, and with

@@ -63,6 +63,7 @@ func NewTable() *Table {
 		registerSets,
 		registerLists,
 		registerZSets,
+		registerGeo,
 	} {
 		register(t)
 	}

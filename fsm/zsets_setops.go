@@ -10,7 +10,9 @@ import (
 
 // ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD: Redis's
 // zunionInterDiffGenericCommand. Plain sets are valid inputs, each member
-// scoring 1.
+// scoring 1. Weighted scores are explicitly rounded (float64(x*w)) before
+// they are added up: Go may otherwise fuse the multiply and the add into
+// one FMA on some platforms, and every node must store the same sums.
 
 type zsetOp int
 
@@ -206,7 +208,7 @@ func zunion(srcs []zsrc, agg int) *datatypes.ZSet {
 	for i := range srcs {
 		s := &srcs[i]
 		s.each(func(m string, score float64) bool {
-			score *= s.weight
+			score = float64(score * s.weight)
 			if math.IsNaN(score) {
 				score = 0
 			}
@@ -251,7 +253,7 @@ func zinterEach(srcs []zsrc, agg int, fn func(m string, score float64) bool) {
 		return
 	}
 	srcs[0].each(func(m string, s0 float64) bool {
-		score := srcs[0].weight * s0
+		score := float64(srcs[0].weight * s0)
 		if math.IsNaN(score) {
 			score = 0
 		}
@@ -260,7 +262,7 @@ func zinterEach(srcs []zsrc, agg int, fn func(m string, score float64) bool) {
 			if !ok {
 				return true
 			}
-			zaggregate(&score, v*srcs[j].weight, agg)
+			zaggregate(&score, float64(v*srcs[j].weight), agg)
 		}
 		return fn(m, score)
 	})

@@ -386,8 +386,9 @@ func runCompare(t *testing.T, cfg compareConfig, sys string, wl *workload, fault
 	}
 
 	// The fault phase: quiet, strike the primary, hold, heal; repeated.
-	// Holds: kill 1-5s (a restart within ~2s beats Sentinel's failover),
-	// partition 4-6s and pause 3-5s (both longer than down-after).
+	// Holds: kill 1-5s (the restart may come before or after Sentinel's
+	// failover), partition 4-6s and pause 3-5s (both longer than
+	// down-after).
 	var log []string
 	start := time.Now()
 	note := func(format string, args ...any) {

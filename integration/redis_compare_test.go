@@ -338,6 +338,11 @@ func runCompare(t *testing.T, cfg compareConfig, sys string, wl *workload, fault
 	var unexpected atomic.Int64
 	var firstUnexpected sync.Once
 	var wg sync.WaitGroup
+	// Stop the clients before the processes go, also when the run fails.
+	t.Cleanup(func() {
+		stop.Store(true)
+		wg.Wait()
+	})
 	clientsStart := time.Now()
 	var interval time.Duration
 	if cfg.rate > 0 {

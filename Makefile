@@ -63,8 +63,8 @@ torture: deps
 # compare: the torture workloads against Redis as deployed for failover
 # (primary, two replicas, three Sentinels; async replication, and with
 # WAIT 1 0 after each write) and against quoris, under the same seeded
-# kill/partition/pause faults (docs/consistency.md). About 12 minutes on 2
-# cores; QUORIS_COMPARE_* variables tune it. Report: compare-out/report.txt.
+# kill/partition/pause faults (docs/consistency.md). 15 minutes on a busy
+# 2-core machine; QUORIS_COMPARE_* variables tune it. Report: compare-out/report.txt.
 compare: deps
 	@mkdir -p compare-out
 	@(QUORIS_COMPARE=1 QUORIS_COMPARE_REPORT=$(CURDIR)/compare-out/report.txt \

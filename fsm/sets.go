@@ -19,8 +19,12 @@ const spopStream = 0x73706f70
 
 func registerSets(t *Table) {
 	set := func(name string, arity int, flags []string, first, last int, since, summary, complexity string, run func(*Ctx) error) *Command {
+		step := 1
+		if first == 0 {
+			step = 0 // movable keys: Redis reports 0 0 0
+		}
 		return &Command{Spec: Spec{
-			Name: name, Arity: arity, Flags: flags, FirstKey: first, LastKey: last, Step: 1,
+			Name: name, Arity: arity, Flags: flags, FirstKey: first, LastKey: last, Step: step,
 			Group: "set", Summary: summary, Since: since, Complexity: complexity,
 		}, Run: run}
 	}

@@ -22,7 +22,7 @@ func connectionCommands() []*localCmd {
 				}
 				return appendErrStr(out, arityErr("ping"))
 			}},
-		{Spec: fsm.Spec{Name: "echo", Arity: 2, Flags: []string{"fast"}, Group: "connection", Summary: "Returns the given string.", Since: "1.0.0", Complexity: "O(1)"},
+		{Spec: fsm.Spec{Name: "echo", Arity: 2, Flags: []string{"loading", "stale", "fast"}, Group: "connection", Summary: "Returns the given string.", Since: "1.0.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return redcon.AppendBulk(out, args[1])
 			}},

@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -42,10 +41,7 @@ func TestBitmapsAgainstRedis(t *testing.T) {
 	r := bitRedis(t)
 	h := newHarness(t)
 	h.now = time.Now().UnixMilli()
-	seed := uint64(20240602)
-	if s := os.Getenv("QUORIS_BITMAPS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_BITMAPS_SEED", 20240602)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	g := &bitGen{strGen: strGen{rng: rng, keys: []string{"b0", "b1", "b2", "b3", "b4"}}}
 

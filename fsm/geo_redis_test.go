@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,16 +20,9 @@ import (
 // quite (about 0.4% of distances differ by one ulp); WITHDIST's four
 // decimals hide that.
 func TestGeoAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
-	seed := uint64(20240627)
-	if s := os.Getenv("QUORIS_GEO_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_GEO_SEED", 20240627)
 	n := 3000
 	if s := os.Getenv("QUORIS_GEO_N"); s != "" {
 		n, _ = strconv.Atoi(s)

@@ -3,8 +3,6 @@ package fsm
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,16 +20,9 @@ import (
 // order, insertion order, and is compared byte for byte. After every few
 // commands each key's TYPE, OBJECT ENCODING and contents are compared too.
 func TestHashesAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
-	seed := uint64(20240611)
-	if s := os.Getenv("QUORIS_HASHES_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_HASHES_SEED", 20240611)
 	rng := rand.New(rand.NewPCG(seed, 13))
 	g := &hashGen{strGen: strGen{rng: rng, keys: []string{"h0", "h1", "h2", "str"}}}
 

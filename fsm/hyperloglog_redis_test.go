@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,10 +27,7 @@ func TestHyperLogLogsAgainstRedis(t *testing.T) {
 	r := bitRedis(t)
 	h := newHarness(t)
 	h.now = time.Now().UnixMilli()
-	seed := uint64(20240603)
-	if s := os.Getenv("QUORIS_HLL_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_HLL_SEED", 20240603)
 	rng := rand.New(rand.NewPCG(seed, 13))
 	g := &hllGen{strGen: strGen{rng: rng, keys: []string{"h0", "h1", "h2", "h3", "s0"}}}
 

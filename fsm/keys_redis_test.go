@@ -2,8 +2,6 @@ package fsm
 
 import (
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,18 +19,11 @@ import (
 // Every positive deadline is at least 100 s away, so no key expires during
 // the run and Redis's background expiry never gets to act.
 func TestKeysAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
 	h.now = time.Now().UnixMilli()
 
-	seed := uint64(20240602)
-	if s := os.Getenv("QUORIS_KEYS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_KEYS_SEED", 20240602)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	g := &keysGen{
 		strGen: strGen{rng: rng, keys: []string{"k0", "k1", "k2", "k3", "k4", "k5"}},

@@ -2,8 +2,6 @@ package fsm
 
 import (
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,17 +18,10 @@ import (
 // FSM says it would block, the command is sent to Redis inside MULTI/EXEC,
 // where Redis does not block either and answers what a timeout would.
 func TestListsAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
 
-	seed := uint64(20240607)
-	if s := os.Getenv("QUORIS_LISTS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_LISTS_SEED", 20240607)
 	rng := rand.New(rand.NewPCG(seed, 13))
 	g := &listGen{strGen: strGen{rng: rng, keys: []string{"l0", "l1", "l2", "l3", "s0"}}}
 

@@ -2,8 +2,6 @@ package fsm
 
 import (
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,16 +20,9 @@ import (
 // a random outcome leaves the two sides holding different members, so the
 // key is then copied from the FSM to Redis, encoding included.
 func TestSetsAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
-	seed := uint64(20240612)
-	if s := os.Getenv("QUORIS_SETS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_SETS_SEED", 20240612)
 	rng := rand.New(rand.NewPCG(seed, 17))
 	g := &setGen{strGen: strGen{rng: rng, keys: []string{"s0", "s1", "s2", "s3", "str"}}}
 

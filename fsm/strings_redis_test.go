@@ -20,11 +20,7 @@ import (
 // replies. It is the arbiter for the many corner cases (error precedence,
 // option parsing, number formatting) a hand-written table would miss.
 func TestStringsAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
 	// Align the FSM's clock with Redis's so relative TTLs and EXAT/PXAT
 	// timestamps land on the same side of "now" in both.
@@ -371,4 +367,26 @@ func readRESP(rd *bufio.Reader, out *[]byte) error {
 		return nil
 	}
 	return fmt.Errorf("unexpected RESP type in %q", line)
+}
+
+// redisOrSkip starts a redis-server for a differential test, or skips the
+// test when none is installed.
+func redisOrSkip(t *testing.T) *redisConn {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server not on PATH: skipping the differential test against real Redis (make deps installs it)")
+	}
+	return startRedis(t, bin)
+}
+
+// envSeed is a differential test's seed: def, or the value of the
+// environment variable name, to replay another sequence.
+func envSeed(name string, def uint64) uint64 {
+	if s := os.Getenv(name); s != "" {
+		if v, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return v
+		}
+	}
+	return def
 }

@@ -3,7 +3,6 @@ package fsm
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,16 +21,9 @@ import (
 //     where Redis's answer depends on its random node levels: such
 //     commands are redirected to "zlex", whose members all score 0.
 func TestZSetsAgainstRedis(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis")
-	}
-	r := startRedis(t, bin)
+	r := redisOrSkip(t)
 	h := newHarness(t)
-	seed := uint64(20240620)
-	if s := os.Getenv("QUORIS_ZSETS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := envSeed("QUORIS_ZSETS_SEED", 20240620)
 	n := 3000
 	if s := os.Getenv("QUORIS_ZSETS_N"); s != "" {
 		n, _ = strconv.Atoi(s)

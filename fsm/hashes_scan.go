@@ -51,6 +51,9 @@ func cmdHrandfield(c *Ctx) error {
 		c.Array(0)
 		return nil
 	}
+	if l < -maxRandRepeat {
+		return errRandRepeat
+	}
 	pairs := 1
 	if withValues {
 		pairs = 2
@@ -102,6 +105,13 @@ func randCountArg(b []byte) (int64, error) {
 	}
 	return l, nil
 }
+
+// A negative count repeats picks without bound: Redis 7.0.15 builds the
+// reply until the process dies; a node must not. Checked once the key is
+// known to exist, so every other reply stays Redis's.
+const maxRandRepeat = 1 << 24 // 16M elements
+
+var errRandRepeat = errors.New("ERR value is out of range")
 
 // randomDistinct returns k distinct indexes below n (k < n) in random
 // order. Close to n it shuffles a prefix of all indexes; far from it,

@@ -294,6 +294,9 @@ func cmdSrandmember(c *Ctx) error {
 		c.Array(0)
 		return nil
 	}
+	if l < -maxRandRepeat {
+		return errRandRepeat
+	}
 	size := s.Len()
 	switch {
 	case l < 0 || l == 1:

@@ -411,3 +411,21 @@ func TestSetCopyIsIndependent(t *testing.T) {
 		t.Fatalf("COPY shares the hash: %q", got)
 	}
 }
+
+// Redis 7.0.15 dies building the reply to a huge negative count; quoris
+// refuses it instead, for every random-pick command.
+func TestHugeNegativeRandomCountRefused(t *testing.T) {
+	h := newHarness(t)
+	h.cases([]struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"SADD", "s", "a"}, ":1\r\n"},
+		{[]string{"HSET", "h", "a", "1"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "1", "a"}, ":1\r\n"},
+		{[]string{"SRANDMEMBER", "s", "-9223372036854775807"}, "-ERR value is out of range\r\n"},
+		{[]string{"HRANDFIELD", "h", "-9223372036854775807"}, "-ERR value is out of range\r\n"},
+		{[]string{"ZRANDMEMBER", "z", "-9223372036854775807"}, "-ERR value is out of range\r\n"},
+		{[]string{"SRANDMEMBER", "s", "-3"}, "*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n"},
+	})
+}

@@ -183,6 +183,9 @@ func cmdZrandmember(c *Ctx) error {
 		c.Array(0)
 		return nil
 	}
+	if l < -maxRandRepeat {
+		return errRandRepeat
+	}
 	per := 1
 	if withScores {
 		per = 2

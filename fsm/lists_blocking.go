@@ -36,6 +36,19 @@ func BlockTimeout(arg []byte) (int64, error) {
 	return ms, nil
 }
 
+// BlockingTimeoutArg returns a blocking list or sorted-set command's timeout
+// argument: it comes first in BLMPOP/BZMPOP and last in the others. It
+// returns nil for a command that does not block.
+func BlockingTimeoutArg(c *Command, args [][]byte) []byte {
+	if c == nil || !c.Has("blocking") || len(args) < 2 {
+		return nil
+	}
+	if c.Name == "blmpop" || c.Name == "bzmpop" {
+		return args[1]
+	}
+	return args[len(args)-1]
+}
+
 // BlockingKeys returns the keys a blocking command waits on: every key of
 // BLPOP/BRPOP/BZPOPMIN/BZPOPMAX, the source of BLMOVE/BRPOPLPUSH, the
 // numkeys-counted keys of BLMPOP/BZMPOP, and the streams of XREAD and

@@ -504,3 +504,26 @@ func TestListPersistDuringWrites(t *testing.T) {
 		t.Fatalf("snapshot saw later writes (%d bytes, want %d)", len(got), len(want))
 	}
 }
+
+func TestBlockingTimeoutArg(t *testing.T) {
+	tab := NewTable()
+	tests := []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"BLPOP", "a", "b", "1.5"}, "1.5"},
+		{[]string{"BLMOVE", "a", "b", "LEFT", "RIGHT", "2"}, "2"},
+		{[]string{"BLMPOP", "3", "1", "a", "LEFT", "COUNT", "2"}, "3"},
+		{[]string{"BZMPOP", "4", "1", "z", "MIN"}, "4"},
+		{[]string{"LPOP", "a"}, ""},
+	}
+	for _, tc := range tests {
+		args := make([][]byte, len(tc.cmd))
+		for i, a := range tc.cmd {
+			args[i] = []byte(a)
+		}
+		if got := string(BlockingTimeoutArg(tab.Lookup(args[0]), args)); got != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.cmd, got, tc.want)
+		}
+	}
+}

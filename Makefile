@@ -74,7 +74,9 @@ compare: deps
 
 # bench: redis-server (appendfsync always / everysec) vs 1- and 3-node quoris
 # under the same redis-benchmark workloads on this machine; prints one
-# table. Options: make bench BENCH_ARGS='-runs 1 -only "^SET"'.
+# table, then the other bars (snapshot stall, memory, recovery, failover).
+# Options: make bench BENCH_ARGS='-runs 1 -only "^SET" -bars none' or
+# BENCH_ARGS='-only "^$$" -bars memory,recovery -keys 100000'.
 bench: build deps
 	$(GO) run ./cmd/quoris-bench -quoris $(BIN) $(BENCH_ARGS)
 

@@ -3,7 +3,9 @@
 // 1-node and a 3-node quoris, all on 127.0.0.1 with fresh data
 // directories, runs the same redis-benchmark workloads against each, and
 // prints requests/s, p50/p99 latency and server CPU per request, each the
-// median of several runs. `make bench` runs it.
+// median of several runs. Then it measures the "other bars" of issue #5
+// (snapshot stall, memory, recovery and failover time; bars.go) and
+// prints them with their targets. `make bench` runs it.
 package main
 
 import (
@@ -31,6 +33,8 @@ type config struct {
 	only     *regexp.Regexp
 	quoris   string
 	out      string
+	bars     map[string]bool
+	keys     int
 }
 
 func main() {
@@ -67,6 +71,8 @@ func parseFlags(args []string) (*config, error) {
 	only := fs.String("only", "", "run only the rows whose name (e.g. \"SET c50 P16\", \"GET c1\") matches this regexp")
 	fs.StringVar(&cfg.quoris, "quoris", "bin/quoris-server", "quoris-server binary")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
+	bars := fs.String("bars", "all", "other bars to measure after the table: all, none, or a comma list of "+strings.Join(barNames, ","))
+	fs.IntVar(&cfg.keys, "keys", 1000000, "keys (100-byte values) loaded for the snapshot, memory and recovery bars")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -81,6 +87,12 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-only: %w", err)
 	}
 	cfg.only = re
+	if cfg.bars, err = parseBars(*bars); err != nil {
+		return nil, fmt.Errorf("-bars: %w", err)
+	}
+	if cfg.keys < 1 {
+		return nil, errors.New("-keys must be at least 1")
+	}
 	return cfg, nil
 }
 
@@ -103,8 +115,8 @@ func run(ctx context.Context, cfg *config) error {
 			rows = append(rows, w)
 		}
 	}
-	if len(rows) == 0 {
-		return fmt.Errorf("-only %q matches no row", cfg.only)
+	if len(rows) == 0 && len(cfg.bars) == 0 {
+		return fmt.Errorf("-only %q matches no row and -bars is none", cfg.only)
 	}
 
 	base, err := os.MkdirTemp("", "quoris-bench-")
@@ -115,6 +127,41 @@ func run(ctx context.Context, cfg *config) error {
 
 	started := time.Now()
 	loadStart := loadavg()
+	var report string
+	failed := false
+	if len(rows) > 0 {
+		var err error
+		if report, failed, err = throughput(ctx, cfg, bin, base, rows); err != nil {
+			return err
+		}
+	}
+	if len(cfg.bars) > 0 {
+		results := runBars(ctx, cfg, bin, base)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, r := range results {
+			failed = failed || r.Verdict == verdictErr
+		}
+		report += formatBars(cfg.keys, results)
+	}
+	report = header(cfg, started, loadStart, len(rows) > 0) + "\n" + strings.TrimPrefix(report, "\n")
+	fmt.Print(report)
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil {
+			return err
+		}
+	}
+	if failed {
+		return errors.New("some rows or bars failed (err in the report); see the log above")
+	}
+	return nil
+}
+
+// throughput measures rows on the four systems and returns the tables;
+// failed says some cell could not be measured. The systems are stopped
+// before it returns, so they do not share the machine with the bars.
+func throughput(ctx context.Context, cfg *config, bin, base string, rows []workload) (report string, failed bool, err error) {
 	// All four systems stay up for the whole run so that each row's runs
 	// can be interleaved across systems: slow drift in the machine's
 	// other load then hits every system alike.
@@ -125,18 +172,17 @@ func run(ctx context.Context, cfg *config) error {
 		}
 	}()
 	if err != nil {
-		return err
+		return "", false, err
 	}
 	logf("started %d systems in %s; %d rows × %d systems × %d runs (about %.0f min)",
 		len(systems), base, len(rows), len(systems), cfg.runs,
 		float64(len(rows)*len(systems)*(cfg.runs+1))*cfg.duration.Minutes())
 
 	results := make([]rowResult, 0, len(rows))
-	failed := false
 	for _, w := range rows {
 		r := benchRow(ctx, cfg, w, systems)
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", false, err
 		}
 		for _, c := range r.Cells {
 			failed = failed || c.State == stateErr
@@ -149,17 +195,7 @@ func run(ctx context.Context, cfg *config) error {
 		// Ratios compare each quoris with the first system, redis always.
 		cols = append(cols, column{Label: s.Label, Desc: s.Desc, Ratio: i >= 2})
 	}
-	report := header(cfg, started, loadStart) + "\n" + formatReport(cols, results, cfg.runs)
-	fmt.Print(report)
-	if cfg.out != "" {
-		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil {
-			return err
-		}
-	}
-	if failed {
-		return errors.New("some rows failed (err in the table); see the log above")
-	}
-	return nil
+	return formatReport(cols, results, cfg.runs), failed, nil
 }
 
 // startSystems starts the four systems in report order; on error it
@@ -314,13 +350,16 @@ func roundSig(x float64) int {
 }
 
 // header describes the run: when, where, what versions, how sized.
-func header(cfg *config, started time.Time, loadStart string) string {
+func header(cfg *config, started time.Time, loadStart string, table bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "quoris-bench %s (took %s)\n", started.UTC().Format("2006-01-02 15:04 UTC"),
 		time.Since(started).Round(time.Second))
 	fmt.Fprintf(&b, "host: %d CPUs, load average at start %s, at end %s\n", runtime.NumCPU(), loadStart, loadavg())
 	fmt.Fprintf(&b, "redis-server: %s\n", firstLine("redis-server", "--version"))
 	fmt.Fprintf(&b, "quoris: %s (%s)\n", firstLine("git", "describe", "--always", "--dirty"), cfg.quoris)
+	if !table {
+		return b.String()
+	}
 	sizing := fmt.Sprintf("requests per run sized for ~%s on each system", cfg.duration)
 	if cfg.n > 0 {
 		sizing = fmt.Sprintf("-n %d (-c 1 rows: %d)", cfg.n, max(cfg.n/10, 1))

@@ -47,9 +47,10 @@ func TestDecodeEntryRejectsGarbage(t *testing.T) {
 // to the FSM must produce an error reply, not a crash.
 func FuzzDecodeEntry(f *testing.F) {
 	f.Add(AppendEntry(nil, KindCommand, 0, 1, [][]byte{[]byte("PING")}))
+	f.Add(testBatch(0, 1, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}, [][]byte{[]byte("GET"), []byte("k")}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = DecodeEntry(b)
 		fs := New(2, nil)
-		fs.applyData(1, b)
+		fs.applyEntry(1, b)
 	})
 }

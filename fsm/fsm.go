@@ -36,6 +36,8 @@ type FSM struct {
 
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
+	argsScratch [][]byte // reused by applyBatch; apply is single-threaded
+
 	applied  atomic.Uint64
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced whenever applied advances
@@ -96,7 +98,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	f.mu.Lock()
 	for i, l := range logs {
 		if l.Type == raft.LogCommand {
-			out[i] = f.applyData(l.Index, l.Data)
+			out[i] = f.applyEntry(l.Index, l.Data)
 		}
 	}
 	// Stored under the lock, so a reader always sees the applied index of
@@ -134,6 +136,79 @@ func (f *FSM) AppliedCh() <-chan struct{} {
 	f.notifyMu.Lock()
 	defer f.notifyMu.Unlock()
 	return f.notify
+}
+
+// BatchReply holds the replies of a KindBatch entry, in command order, in
+// one buffer: one allocation per batch rather than one per command.
+type BatchReply struct {
+	buf  []byte
+	ends []int
+}
+
+// Len is the number of replies.
+func (r *BatchReply) Len() int { return len(r.ends) }
+
+// Reply returns the RESP reply of command i.
+func (r *BatchReply) Reply(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.buf[start:r.ends[i]:r.ends[i]]
+}
+
+// applyEntry applies one log entry: a batch answers *BatchReply, any other
+// entry its RESP reply as []byte.
+func (f *FSM) applyEntry(index uint64, data []byte) interface{} {
+	if len(data) > 0 && data[0] == KindBatch {
+		return f.applyBatch(index, data)
+	}
+	return f.applyData(index, data)
+}
+
+// applyBatch applies each command of a batch entry as if it were an entry
+// of its own at the same index. A malformed item answers an error in its
+// slot; the rest still apply, identically on every node.
+func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
+	r := &BatchReply{ends: make([]int, 0, BatchCount(data))}
+	c := &Ctx{f: f, Index: index, Write: true}
+	err := batchItems(data[1:], func(i int, item []byte) {
+		e, err := decodeEntryInto(item, f.argsScratch)
+		if cap(e.Args) > cap(f.argsScratch) {
+			f.argsScratch = e.Args
+		}
+		switch {
+		case err != nil:
+			f.log.Error("undecodable batch item", "index", index, "item", i, "err", err)
+			r.buf = appendErr(r.buf, err)
+		case e.Kind != KindCommand:
+			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
+		case e.DB < 0 || e.DB >= len(f.dbs):
+			r.buf = appendErr(r.buf, ErrDBIndex)
+		default:
+			if e.Time > f.now {
+				f.now = e.Time
+			}
+			// Seeds differ per item so two SPOPs in one batch do not draw
+			// the same numbers.
+			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Write: true, Args: e.Args, Seed: index<<16 | uint64(i&0xffff), out: r.buf}
+			f.stats.AppliedCmds.Add(1)
+			f.exec(c, true)
+			r.buf = c.out
+		}
+		clear(e.Args)
+		r.ends = append(r.ends, len(r.buf))
+	})
+	if err != nil {
+		f.log.Error("undecodable batch entry", "index", index, "err", err)
+		// Commands before the damage have applied; the rest get an error
+		// each, so every proposer is answered.
+		for len(r.ends) < cap(r.ends) {
+			r.buf = appendErr(r.buf, err)
+			r.ends = append(r.ends, len(r.buf))
+		}
+	}
+	return r
 }
 
 // applyData applies one entry; the reply is RESP bytes. Errors are replies

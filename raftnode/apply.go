@@ -26,6 +26,18 @@ var (
 	ErrReadUnavailable = errors.New("TRYAGAIN leadership could not be confirmed for a linearizable read; retry")
 )
 
+// DefaultMaxInflight is how many command batches may be in raft at once.
+// Two keeps the disk busy (one batch is written while the next fills)
+// without splitting a burst of clients into many small entries.
+const DefaultMaxInflight = 2
+
+// Submit queues one client command for the log without waiting: commands
+// submitted while earlier batches are in flight share one log entry. The
+// ticket's Result is the command's reply.
+func (n *Node) Submit(db int, now int64, args [][]byte) Ticket {
+	return n.batch.Submit(db, now, args)
+}
+
 // Propose hands an encoded entry to raft without waiting. Raft batches all
 // entries queued at the same moment into one disk write (BatchApplyCh), so
 // concurrent clients and pipelines share fsyncs.

@@ -34,6 +34,7 @@ type Config struct {
 	ElectionTimeout   time.Duration
 	ApplyTimeout      time.Duration
 	NoSync            bool  // raft-boltdb NoSync: NOT durable, benchmarking only
+	MaxInflight       int   // command batches in raft at once; more queue up and go out together
 	ClockSkew         int64 // ms added to this node's clock; for fault tests only
 	Logger            *slog.Logger
 }
@@ -47,6 +48,7 @@ type Node struct {
 	store   *raftboltdb.BoltStore
 	log     *slog.Logger
 	verify  *verifier
+	batch   *batcher
 	ready   atomic.Uint64 // term in which this node, as leader, applied an entry of its own
 	stop    chan struct{}
 	stopped atomic.Bool
@@ -60,6 +62,9 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	}
 	if cfg.ApplyTimeout == 0 {
 		cfg.ApplyTimeout = 10 * time.Second
+	}
+	if cfg.MaxInflight == 0 {
+		cfg.MaxInflight = DefaultMaxInflight
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
@@ -131,6 +136,8 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, store: store, log: cfg.Logger,
 		stop: make(chan struct{}), hadData: hadData}
 	n.verify = newVerifier(r)
+	n.batch = newBatcher(n, cfg.MaxInflight)
+	go n.batch.run(n.stop)
 	go n.watchLeadership()
 	return n, nil
 }

@@ -5,8 +5,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/raft"
 	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/raftnode"
 )
 
 // client is one connection's state. Fields read by other connections
@@ -39,7 +40,7 @@ type client struct {
 // FSM reply is written when it resolves.
 type pending struct {
 	reply []byte
-	fut   raft.ApplyFuture
+	tk    raftnode.Ticket
 	args  [][]byte // kept for a safe re-route when raft says "not leader"
 	err   error
 }

@@ -96,8 +96,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 		case c.Write && s.node.IsLeader():
 			readsBarriered = false
-			entry := fsm.AppendEntry(nil, fsm.KindCommand, db, s.node.Now(), args)
-			cl.pending = append(cl.pending, pending{fut: s.node.Propose(entry), args: args})
+			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args})
 		default:
 			readsBarriered = false
 			s.forward(cl, c, args)
@@ -147,8 +146,8 @@ func (s *Server) flush(cl *client) {
 			s.proxyRun(cl, p[i:j])
 			i = j
 			continue
-		case p[i].fut != nil:
-			reply, err := raftnode.Result(p[i].fut)
+		case p[i].tk.Valid():
+			reply, err := p[i].tk.Result()
 			switch {
 			case errors.Is(err, raftnode.ErrNotLeader):
 				// Raft refused it before logging: nothing applied, so it

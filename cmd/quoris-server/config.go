@@ -33,6 +33,7 @@ type Config struct {
 	ElectionTimeout   time.Duration `mapstructure:"raft-election-timeout"`
 	ApplyTimeout      time.Duration `mapstructure:"apply-timeout"`
 	RaftNoSync        bool          `mapstructure:"raft-nosync"`
+	RaftMaxInflight   int           `mapstructure:"raft-max-inflight"`
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
 	PprofAddr         string        `mapstructure:"pprof-addr"`
@@ -62,6 +63,7 @@ var settings = []setting{
 	{"raft-election-timeout", 500 * time.Millisecond, "candidate election timeout"},
 	{"apply-timeout", 10 * time.Second, "how long a write may wait to enter the raft queue"},
 	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
+	{"raft-max-inflight", 2, "client command batches in raft at once; commands arriving meanwhile share the next log entry"},
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
 	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},
@@ -190,6 +192,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("port %d out of range", c.Port)
 	case c.Databases < 1 || c.Databases > 1<<16:
 		return fmt.Errorf("databases must be between 1 and 65536")
+	case c.RaftMaxInflight < 1 || c.RaftMaxInflight > 64:
+		return fmt.Errorf("raft-max-inflight must be between 1 and 64")
 	case c.FollowerMode != "proxy" && c.FollowerMode != "redirect":
 		return fmt.Errorf("follower-mode must be proxy or redirect, not %q", c.FollowerMode)
 	case c.Dir == "":

@@ -51,6 +51,7 @@ func run(args []string) error {
 		ElectionTimeout:   cfg.ElectionTimeout,
 		ApplyTimeout:      cfg.ApplyTimeout,
 		NoSync:            cfg.RaftNoSync,
+		MaxInflight:       cfg.RaftMaxInflight,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
 		Logger:            logger,
 	}, f)

@@ -46,6 +46,7 @@ func (s *settingsView) values() map[string]string {
 		"raft-election-timeout":  c.ElectionTimeout.String(),
 		"apply-timeout":          c.ApplyTimeout.String(),
 		"raft-nosync":            yesno(c.RaftNoSync),
+		"raft-max-inflight":      strconv.Itoa(c.RaftMaxInflight),
 		"loglevel":               c.LogLevel,
 		"save":                   "",
 		"appendonly":             "yes",

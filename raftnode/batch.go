@@ -1,0 +1,193 @@
+package raftnode
+
+import (
+	"sync"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/quoris/quoris/fsm"
+)
+
+// Batch limits: a batch is sealed when it holds this many commands or
+// bytes, so one log entry stays small enough to replicate in one message.
+const (
+	maxBatchCmds  = 4096
+	maxBatchBytes = 1 << 20
+)
+
+// batcher turns concurrent client commands into few raft entries. Commands
+// accumulate while earlier batches are in flight; when fewer than
+// maxInflight batches are in raft, everything accumulated goes out as one
+// KindBatch entry. So an idle node proposes a lone command at once, and a
+// busy one proposes one entry per group commit instead of one per command,
+// which is where raft's per-entry costs (future, msgpack, bbolt key,
+// replication) went. One goroutine calls raft.Apply, so batches enter the
+// log in the order they were sealed: a client's pipeline keeps its order.
+type batcher struct {
+	raft        *raft.Raft
+	n           *Node
+	maxInflight int
+
+	mu       sync.Mutex
+	cur      *batch   // accumulating; nil when empty
+	sealed   []*batch // full batches waiting for an in-flight slot, in order
+	inflight int
+	closed   bool
+	kick     chan struct{}
+}
+
+// batch is one KindBatch entry and, once applied, its replies.
+type batch struct {
+	buf   []byte // header room, then the items
+	count int
+	done  chan struct{}
+	reply *fsm.BatchReply
+	err   error
+}
+
+// Ticket is one command's place in a proposed batch.
+type Ticket struct {
+	b *batch
+	i int
+}
+
+// Valid reports whether t refers to a proposed command.
+func (t Ticket) Valid() bool { return t.b != nil }
+
+// Result waits for the batch holding t and returns the command's RESP
+// reply, or the batch's error classified as for Result.
+func (t Ticket) Result() ([]byte, error) {
+	<-t.b.done
+	if t.b.err != nil {
+		return nil, t.b.err
+	}
+	if t.b.reply == nil || t.i >= t.b.reply.Len() {
+		return nil, ErrUncertain
+	}
+	return t.b.reply.Reply(t.i), nil
+}
+
+func newBatcher(n *Node, maxInflight int) *batcher {
+	if maxInflight < 1 {
+		maxInflight = 1
+	}
+	return &batcher{raft: n.raft, n: n, maxInflight: maxInflight, kick: make(chan struct{}, 1)}
+}
+
+// Submit queues one command and returns its ticket. It never blocks on raft.
+func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		bt := &batch{done: make(chan struct{}), err: ErrNotApplied}
+		close(bt.done)
+		return Ticket{b: bt}
+	}
+	if b.cur == nil {
+		b.cur = &batch{buf: make([]byte, fsm.BatchHeaderRoom, 512), done: make(chan struct{})}
+	}
+	cur := b.cur
+	cur.buf = fsm.AppendBatchItem(cur.buf, db, now, args)
+	t := Ticket{b: cur, i: cur.count}
+	cur.count++
+	if cur.count >= maxBatchCmds || len(cur.buf) >= maxBatchBytes {
+		b.sealed = append(b.sealed, cur)
+		b.cur = nil
+	}
+	wake := b.inflight < b.maxInflight
+	b.mu.Unlock()
+	if wake {
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+	}
+	return t
+}
+
+// run proposes batches until stop is closed.
+func (b *batcher) run(stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			b.failAll()
+			return
+		case <-b.kick:
+		}
+		for {
+			b.mu.Lock()
+			next := b.take()
+			b.mu.Unlock()
+			if next == nil {
+				break
+			}
+			fut := b.raft.Apply(next.finish(), b.n.cfg.ApplyTimeout)
+			go b.await(next, fut)
+		}
+	}
+}
+
+// take removes the next batch to propose and counts it in flight, or
+// returns nil if there is none or no slot. Callers hold mu.
+func (b *batcher) take() *batch {
+	if b.inflight >= b.maxInflight {
+		return nil
+	}
+	var next *batch
+	switch {
+	case len(b.sealed) > 0:
+		next = b.sealed[0]
+		b.sealed[0] = nil
+		b.sealed = b.sealed[1:]
+	case b.cur != nil:
+		next, b.cur = b.cur, nil
+	default:
+		return nil
+	}
+	b.inflight++
+	return next
+}
+
+// finish writes the header in front of the items and returns the entry.
+func (bt *batch) finish() []byte {
+	var hdr [fsm.BatchHeaderRoom]byte
+	h := fsm.AppendBatchHeader(hdr[:0], bt.count)
+	start := fsm.BatchHeaderRoom - len(h)
+	copy(bt.buf[start:], h)
+	bt.buf = bt.buf[start:]
+	return bt.buf
+}
+
+func (b *batcher) await(bt *batch, fut raft.ApplyFuture) {
+	if err := fut.Error(); err != nil {
+		bt.err = classify(err)
+	} else {
+		bt.reply, _ = fut.Response().(*fsm.BatchReply)
+	}
+	close(bt.done)
+	b.mu.Lock()
+	b.inflight--
+	more := b.cur != nil || len(b.sealed) > 0
+	b.mu.Unlock()
+	if more {
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// failAll answers every queued command at shutdown. They never reached
+// raft, so they were not applied and may be retried elsewhere.
+func (b *batcher) failAll() {
+	b.mu.Lock()
+	pending := append(b.sealed, b.cur)
+	b.sealed, b.cur, b.closed = nil, nil, true
+	b.mu.Unlock()
+	for _, bt := range pending {
+		if bt != nil {
+			bt.err = ErrNotApplied
+			close(bt.done)
+		}
+	}
+}

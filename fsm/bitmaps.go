@@ -98,12 +98,12 @@ func bitGrow(b []byte, found bool, maxbit uint64) (nb []byte, grown bool) {
 // is not disturbed, exactly as in Redis.
 func bitStore(c *Ctx, key string, it Item, found bool, nb []byte, changed bool) {
 	if !found || changed {
-		it.Value, it.Enc = nb, EncRaw
+		it.Str, it.Enc = nb, EncRaw
 		c.Set(key, it)
 		return
 	}
-	if old, _ := it.Value.([]byte); it.Enc != EncRaw || len(old) != len(nb) {
-		it.Value, it.Enc = nb, EncRaw
+	if it.Enc != EncRaw || len(it.Str) != len(nb) {
+		it.Str, it.Enc = nb, EncRaw
 		c.mustWrite()
 		c.DB.put(key, it)
 	}
@@ -279,7 +279,7 @@ func cmdBitop(c *Ctx) error {
 		c.Delete(dest)
 	} else {
 		// The destination is replaced whatever its type, and loses its TTL.
-		c.Set(dest, Item{Value: res, Enc: EncRaw})
+		c.Set(dest, Item{Str: res, Enc: EncRaw})
 	}
 	c.Int(int64(len(res)))
 	return nil

@@ -289,7 +289,7 @@ func TestBitmapKeepsTTLAndVersion(t *testing.T) {
 	}
 	h.do("SETBIT", "k", "1", "1")
 	it, _ = h.f.dbs[0].raw("k")
-	if it.Version == v || it.ExpireAt != at || string(it.Value.([]byte)) != "w" {
+	if it.Version == v || it.ExpireAt != at || string(it.Str) != "w" {
 		t.Fatalf("after SETBIT: %+v", it)
 	}
 }
@@ -300,7 +300,7 @@ func TestBitmapNoSharedMutation(t *testing.T) {
 	h := bitHarness(t)
 	h.do("SET", "k", "abc")
 	it, _ := h.f.dbs[0].raw("k")
-	old := it.Value.([]byte)
+	old := it.Str
 	h.do("SETBIT", "k", "0", "1")
 	h.do("BITFIELD", "k", "SET", "u8", "8", "0")
 	h.do("SETBIT", "k", "100", "1")

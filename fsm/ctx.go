@@ -70,11 +70,10 @@ func (c *Ctx) LookupString(key string) ([]byte, Item, bool, error) {
 	if !ok {
 		return nil, it, false, nil
 	}
-	b, isStr := it.Value.([]byte)
-	if !isStr {
+	if it.Value != nil {
 		return nil, it, true, ErrWrongType
 	}
-	return b, it, true, nil
+	return it.Str, it, true, nil
 }
 
 // Own makes it.Value, a Collection, safe to change in place during this

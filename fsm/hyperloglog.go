@@ -87,7 +87,7 @@ func cmdPfadd(c *Ctx) error {
 		case -1:
 			// Redis edits in place: what earlier elements changed stays,
 			// without counting as a modification.
-			it.Value, it.Enc = w, EncRaw
+			it.Str, it.Enc = w, EncRaw
 			c.mustWrite()
 			c.DB.put(key, it)
 			return errHLLInvalid
@@ -99,7 +99,7 @@ func cmdPfadd(c *Ctx) error {
 		return nil
 	}
 	datatypes.HLLInvalidate(w)
-	it.Value, it.Enc = w, EncRaw
+	it.Str, it.Enc = w, EncRaw
 	c.Set(key, it)
 	c.Int(1)
 	return nil
@@ -142,7 +142,7 @@ func cmdPfcount(c *Ctx) error {
 	}
 	w := datatypes.StringClone(b)
 	datatypes.HLLSetCached(w, card)
-	it.Value, it.Enc = w, EncRaw
+	it.Str, it.Enc = w, EncRaw
 	c.Set(key, it)
 	c.Int(int64(card))
 	return nil
@@ -183,7 +183,7 @@ func cmdPfmerge(c *Ctx) error {
 		}
 	}
 	datatypes.HLLInvalidate(w)
-	it.Value, it.Enc = w, EncRaw
+	it.Str, it.Enc = w, EncRaw
 	c.Set(key, it)
 	c.OK()
 	return nil

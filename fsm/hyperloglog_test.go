@@ -195,7 +195,7 @@ func TestPfcountCachesThroughTheLog(t *testing.T) {
 		t.Fatalf("PFCOUNT did not go through Apply")
 	}
 	it, _ := h.f.dbs[0].raw("h")
-	if card, ok := datatypes.HLLCached(it.Value.([]byte)); !ok || card != 2 {
+	if card, ok := datatypes.HLLCached(it.Str); !ok || card != 2 {
 		t.Fatalf("cache %d, %v", card, ok)
 	}
 	v := it.Version
@@ -212,8 +212,8 @@ func TestHyperLogLogNoSharedMutation(t *testing.T) {
 	h := bitHarness(t)
 	h.do("PFADD", "h", "a")
 	it, _ := h.f.dbs[0].raw("h")
-	old := string(it.Value.([]byte))
-	kept := it.Value.([]byte)
+	old := string(it.Str)
+	kept := it.Str
 	h.do("PFADD", "h", "b", "c")
 	h.do("PFCOUNT", "h")
 	h.do("PFMERGE", "h", "h")

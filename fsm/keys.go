@@ -101,7 +101,7 @@ func registerKeys(t *Table) {
 // Each data type adds its case here.
 func typeName(v any) string {
 	switch v := v.(type) {
-	case []byte:
+	case nil:
 		return "string"
 	case Collection:
 		return v.TypeName()
@@ -115,18 +115,18 @@ func typeName(v any) string {
 // value, which is what clients and tests compare against.
 func encodingName(it Item) string {
 	switch v := it.Value.(type) {
-	case []byte:
+	case nil:
 		switch it.Enc {
 		case EncRaw:
 			return "raw"
 		case EncAuto:
 			// tryObjectEncoding: integers of up to 20 bytes that string2ll
 			// accepts become "int".
-			if _, ok := datatypes.ParseInt(v); ok {
+			if _, ok := datatypes.ParseInt(it.Str); ok {
 				return "int"
 			}
 		}
-		if len(v) <= 44 {
+		if len(it.Str) <= 44 {
 			return "embstr"
 		}
 		return "raw"
@@ -381,7 +381,7 @@ func cmdCopy(c *Ctx) error {
 	if coll, ok := v.(Collection); ok {
 		v = coll.Clone()
 	}
-	c.SetIn(dst, newKey, Item{Value: v, ExpireAt: it.ExpireAt, Enc: it.Enc, Gen: c.f.gen})
+	c.SetIn(dst, newKey, Item{Value: v, Str: it.Str, ExpireAt: it.ExpireAt, Enc: it.Enc, Gen: c.f.gen})
 	c.Int(1)
 	return nil
 }
@@ -600,8 +600,8 @@ func cmdObject(c *Ctx) error {
 		// could not be kept consistent across nodes anyway.
 		c.Int(0)
 	case "refcount":
-		if b, isStr := it.Value.([]byte); isStr && it.Enc == EncAuto {
-			if n, ok := datatypes.ParseInt(b); ok && n >= 0 && n < 10000 {
+		if it.Value == nil && it.Enc == EncAuto {
+			if n, ok := datatypes.ParseInt(it.Str); ok && n >= 0 && n < 10000 {
 				c.Int(sharedRefcount)
 				return nil
 			}

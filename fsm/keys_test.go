@@ -437,7 +437,7 @@ func TestRename(t *testing.T) {
 		{[]string{"TYPE", "c"}, "+string\r\n"},
 	})
 	db := h.f.dbs[0]
-	if it, _ := db.raw("c"); string(it.Value.([]byte)) != "3" || it.Version != h.idx {
+	if it, _ := db.raw("c"); string(it.Str) != "3" || it.Version != h.idx {
 		t.Fatalf("c = %+v (want value 3, version %d)", it, h.idx)
 	}
 	if _, ok := db.raw("dead"); ok {
@@ -484,7 +484,7 @@ func TestCopy(t *testing.T) {
 	})
 	for _, k := range []string{"c", "e"} {
 		it, ok := h.f.dbs[1].raw(k)
-		if !ok || string(it.Value.([]byte)) != "v" || it.ExpireAt != at {
+		if !ok || string(it.Str) != "v" || it.ExpireAt != at {
 			t.Errorf("db1 %s = %+v, %v", k, it, ok)
 		}
 	}
@@ -531,10 +531,10 @@ func TestMove(t *testing.T) {
 	if it, ok := db1.raw("m"); !ok || it.ExpireAt != at || it.Version == 0 {
 		t.Fatalf("db1 m = %+v, %v", it, ok)
 	}
-	if it, _ := db1.raw("deadclash"); string(it.Value.([]byte)) != "ok" {
+	if it, _ := db1.raw("deadclash"); string(it.Str) != "ok" {
 		t.Fatalf("db1 deadclash = %+v", it)
 	}
-	if it, _ := db1.raw("clash"); string(it.Value.([]byte)) != "v1" {
+	if it, _ := db1.raw("clash"); string(it.Str) != "v1" {
 		t.Fatalf("db1 clash = %+v", it)
 	}
 	if h.f.dbs[0].ExpiresLen() != 0 || db1.ExpiresLen() != 1 {

@@ -1,22 +1,30 @@
 package fsm
 
 import (
+	"slices"
+	"strings"
+	"unsafe"
+
 	"github.com/cespare/xxhash/v2"
 	"github.com/tidwall/btree"
 )
 
-// Item is one key's value and metadata. Items are stored by value in a
-// copy-on-write B-tree, and a Value is never mutated in place once stored
-// (writers build a new one), so a snapshot taken with DB.clone keeps seeing
-// the old data while writes go on.
+// Item is one key's value and metadata, as command handlers see it. The
+// keyspace stores it as an immutable entry, so a snapshot taken with
+// DB.clone keeps seeing the old data while writes go on.
 type Item struct {
-	Value    any    // []byte for strings; later types add their own
+	Value any // the key's Collection; nil when the key holds a string (Str)
+	// Str is a string value, and read-only: read from the keyspace it is the
+	// stored bytes themselves, shared with snapshots; handed to Set it may
+	// alias the command's arguments, because storing copies it.
+	Str      []byte
 	ExpireAt int64  // unix ms; 0 means no TTL
 	Version  uint64 // log index of the last change, for WATCH
-	Enc      uint8  // how Redis would have built a string value (EncAuto ...)
 	// Gen is the FSM snapshot generation in which a collection Value was
 	// last made private to the live keyspace; see Ctx.Own. Not persisted.
-	Gen uint64
+	Gen  uint64
+	from *entry // where the item was read: storing its Str back copies nothing
+	Enc  uint8  // how Redis would have built a string value (EncAuto ...)
 }
 
 // Collection is a value that is changed in place (lists, hashes, sets,
@@ -39,21 +47,135 @@ const (
 	EncEmbstr              // embstr up to 44 bytes, else raw; never int
 )
 
-// slot orders keys by a fixed 64-bit hash, then by name. Ordering by hash
-// gives SCAN a numeric cursor that stays valid while keys come and go (the
-// cursor is the hash to resume from) and RANDOMKEY a cheap seek, and the
-// hash is the same on every node so cursors work across a failover.
-type slot struct {
-	h   uint64
-	key string
-	Item
+// entry is how the keyspace stores an Item: 64 bytes (a whole size class)
+// plus one allocation holding the key and a string value together. Entries
+// are immutable once stored (a write stores a new one), which is what lets
+// DB.clone share them with a snapshot.
+type entry struct {
+	kv   string // the key, followed by a string value's bytes
+	val  any    // Item.Value
+	exp  int64
+	ver  uint64
+	meta uint64 // Enc in the top byte, metaTail, then len(key) for a string or Gen
+	next *entry // another key with the same hash, in key order; almost always nil
 }
 
-func slotLess(a, b slot) bool {
-	if a.h != b.h {
-		return a.h < b.h
+const (
+	metaLow = 1<<55 - 1
+	// metaTail marks a string value whose byte past its end is kept after
+	// it, in the capacity of Str: HyperLogLog edits emulate Redis reading
+	// past a corrupt value's end (see datatypes.StringClone).
+	metaTail = 1 << 55
+)
+
+func (e *entry) key() string {
+	if e.val == nil {
+		return e.kv[:e.meta&metaLow]
 	}
-	return a.key < b.key
+	return e.kv
+}
+
+func (e *entry) item() Item {
+	it := Item{Value: e.val, ExpireAt: e.exp, Version: e.ver, Enc: uint8(e.meta >> 56), from: e}
+	if e.val == nil {
+		it.Str = strBytes(e.kv[e.meta&metaLow:])
+		if e.meta&metaTail != 0 {
+			it.Str = it.Str[:len(it.Str)-1]
+		}
+	} else {
+		it.Gen = e.meta & metaLow
+	}
+	return it
+}
+
+// newEntry builds the stored form of key's item. A string value is copied
+// next to a copy of the key, unless it is exactly the bytes already stored
+// under key (EXPIRE, PERSIST, an encoding change): then they are shared, so
+// such writes cost O(1) whatever the value's size.
+func newEntry(key string, it Item) *entry {
+	e := &entry{val: it.Value, exp: it.ExpireAt, ver: it.Version}
+	from := it.from
+	if it.Value != nil {
+		e.kv, e.meta = key, uint64(it.Enc)<<56|it.Gen&metaLow
+		if from != nil && from.val != nil && from.kv == key {
+			e.kv = from.kv
+		}
+		return e
+	}
+	e.meta = uint64(it.Enc)<<56 | uint64(len(key))
+	b := it.Str
+	if n := len(b); cap(b) > n && b[:n+1][n] != 0 {
+		b = b[:n+1]
+		e.meta |= metaTail
+	}
+	if from != nil && from.val == nil && from.meta&metaTail == e.meta&metaTail &&
+		from.key() == key && sameBytes(b, from.kv[len(key):]) {
+		e.kv = from.kv
+	} else {
+		e.kv = concat(key, b)
+	}
+	return e
+}
+
+// concat is key + string(b) in one allocation (the compiler makes two).
+func concat(key string, b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(key) + len(b))
+	sb.WriteString(key)
+	sb.Write(b)
+	return sb.String()
+}
+
+// strBytes views a stored string as the []byte command handlers work on,
+// without copying: stored bytes are never written (see Item.Str).
+func strBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// sameBytes reports whether b is s's memory, not merely equal to it.
+func sameBytes(b []byte, s string) bool {
+	return len(b) == len(s) && (len(b) == 0 || unsafe.SliceData(b) == unsafe.StringData(s))
+}
+
+// slot orders keys by a fixed 64-bit hash. Ordering by hash gives SCAN a
+// numeric cursor that stays valid while keys come and go (the cursor is
+// the hash to resume from) and RANDOMKEY a cheap seek, and the hash is the
+// same on every node so cursors work across a failover. Keys whose hashes
+// collide share a slot, chained in key order. A slot is 16 bytes because
+// B-tree nodes are on average only about two-thirds full: every byte stored
+// inline costs half as much again.
+type slot struct {
+	h uint64
+	e *entry
+}
+
+func slotLess(a, b slot) bool { return a.h < b.h }
+
+// chainPut returns chain with e in place of the entry under e's key, and
+// that entry (nil if there was none). Entries are immutable, so the chain
+// is rebuilt.
+func chainPut(chain, e *entry) (*entry, *entry) {
+	k := e.key()
+	var prev *entry
+	es := []*entry{e}
+	for c := chain; c != nil; c = c.next {
+		if c.key() == k {
+			prev = c
+		} else {
+			es = append(es, c)
+		}
+	}
+	slices.SortFunc(es, func(a, b *entry) int { return strings.Compare(a.key(), b.key()) })
+	return relink(es), prev
+}
+
+// relink chains copies of es, in order.
+func relink(es []*entry) *entry {
+	var next *entry
+	for i := len(es) - 1; i >= 0; i-- {
+		c := *es[i]
+		c.next = next
+		next = &c
+	}
+	return next
 }
 
 type expSlot struct {
@@ -75,6 +197,8 @@ func KeyHash(key string) uint64 { return xxhash.Sum64String(key) }
 // FSM's lock guards it.
 type DB struct {
 	keys    *btree.BTreeG[slot]
+	n       int                    // keys stored: more than slots only on a hash collision
+	hash    func(string) uint64    // KeyHash; tests swap in one that collides
 	expires *btree.BTreeG[expSlot] // keys with a TTL, by deadline
 
 	// WATCH must see a key that was created and removed again since it was
@@ -95,6 +219,7 @@ func newDB() *DB {
 	opts := btree.Options{NoLocks: true, Degree: 64}
 	return &DB{
 		keys:    btree.NewBTreeGOptions(slotLess, opts),
+		hash:    KeyHash,
 		expires: btree.NewBTreeGOptions(expLess, opts),
 		tombs:   new(btree.Map[string, uint64]),
 	}
@@ -102,48 +227,103 @@ func newDB() *DB {
 
 // clone is O(1): both trees share nodes until one of them is written.
 func (db *DB) clone() *DB {
-	return &DB{keys: db.keys.Copy(), expires: db.expires.Copy(), tombs: db.tombs.Copy(),
+	return &DB{keys: db.keys.Copy(), n: db.n, hash: db.hash, expires: db.expires.Copy(), tombs: db.tombs.Copy(),
 		tombFloor: db.tombFloor, flushed: db.flushed}
 }
 
 // Len counts keys including expired ones not yet removed, as Redis's DBSIZE does.
-func (db *DB) Len() int { return db.keys.Len() }
+func (db *DB) Len() int { return db.n }
 
 // ExpiresLen counts keys with a TTL, for INFO keyspace.
 func (db *DB) ExpiresLen() int { return db.expires.Len() }
 
-// raw returns the stored item whether or not it has expired.
-func (db *DB) raw(key string) (Item, bool) {
-	s, ok := db.keys.Get(slot{h: KeyHash(key), key: key})
-	return s.Item, ok
+func (db *DB) find(key string) *entry {
+	s, ok := db.keys.Get(slot{h: db.hash(key)})
+	if !ok {
+		return nil
+	}
+	for e := s.e; e != nil; e = e.next {
+		if e.key() == key {
+			return e
+		}
+	}
+	return nil
 }
 
-func (db *DB) put(key string, it Item) {
-	h := KeyHash(key)
-	old, replaced := db.keys.Set(slot{h: h, key: key, Item: it})
-	if replaced && old.ExpireAt != 0 && old.ExpireAt != it.ExpireAt {
-		db.expires.Delete(expSlot{at: old.ExpireAt, key: key})
+// raw returns the stored item whether or not it has expired.
+func (db *DB) raw(key string) (Item, bool) {
+	if e := db.find(key); e != nil {
+		return e.item(), true
 	}
-	if it.ExpireAt != 0 && (!replaced || old.ExpireAt != it.ExpireAt) {
+	return Item{}, false
+}
+
+// put stores it under key. A string may also come as a []byte Value, the
+// form snapshot records (and tests) use.
+func (db *DB) put(key string, it Item) {
+	if b, ok := it.Value.([]byte); ok {
+		it.Value, it.Str = nil, b
+	}
+	h := db.hash(key)
+	e := newEntry(key, it)
+	old, replaced := db.keys.Set(slot{h: h, e: e})
+	var prev *entry
+	if replaced {
+		if old.e.next == nil && old.e.key() == key {
+			prev = old.e
+		} else {
+			var chain *entry
+			chain, prev = chainPut(old.e, e)
+			db.keys.Set(slot{h: h, e: chain})
+		}
+	}
+	if prev == nil {
+		db.n++
+	}
+	if prev != nil && prev.exp != 0 && prev.exp != it.ExpireAt {
+		db.expires.Delete(expSlot{at: prev.exp, key: key})
+	}
+	if it.ExpireAt != 0 && (prev == nil || prev.exp != it.ExpireAt) {
 		db.expires.Set(expSlot{at: it.ExpireAt, key: key})
 	}
 }
 
 // remove deletes key, leaving a tombstone stamped tomb (see DB.tombs).
 func (db *DB) remove(key string, tomb uint64) (Item, bool) {
-	old, ok := db.keys.Delete(slot{h: KeyHash(key), key: key})
+	h := db.hash(key)
+	old, ok := db.keys.Delete(slot{h: h})
 	if !ok {
 		return Item{}, false
 	}
-	if old.ExpireAt != 0 {
-		db.expires.Delete(expSlot{at: old.ExpireAt, key: key})
+	gone := old.e
+	if gone.next != nil || gone.key() != key {
+		gone = nil
+		var rest []*entry
+		for c := old.e; c != nil; c = c.next {
+			if c.key() == key {
+				gone = c
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		if gone == nil {
+			db.keys.Set(old)
+			return Item{}, false
+		}
+		if len(rest) > 0 {
+			db.keys.Set(slot{h: h, e: relink(rest)})
+		}
+	}
+	db.n--
+	if gone.exp != 0 {
+		db.expires.Delete(expSlot{at: gone.exp, key: key})
 	}
 	if db.tombs.Len() >= maxTombs {
 		db.tombs = new(btree.Map[string, uint64])
 		db.tombFloor = tomb
 	}
 	db.tombs.Set(key, tomb)
-	return old.Item, ok
+	return gone.item(), true
 }
 
 // changedSince reports whether key, watched at index since with version
@@ -165,7 +345,14 @@ func (db *DB) changedSince(key string, version, since uint64, live bool, cur uin
 // Ascend calls fn for every stored key (expired ones included) whose hash is
 // at least from, in cursor order, until fn returns false.
 func (db *DB) Ascend(from uint64, fn func(key string, h uint64, it Item) bool) {
-	db.keys.Ascend(slot{h: from}, func(s slot) bool { return fn(s.key, s.h, s.Item) })
+	db.keys.Ascend(slot{h: from}, func(s slot) bool {
+		for e := s.e; e != nil; e = e.next {
+			if !fn(e.key(), s.h, e.item()) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // Expired calls fn for keys whose deadline is at or before now, earliest

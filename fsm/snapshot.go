@@ -63,11 +63,13 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	}
 	var err error
 	for i, db := range s.dbs {
-		db.keys.Scan(func(sl slot) bool {
+		db.Ascend(0, func(key string, _ uint64, it Item) bool {
 			// The snapshot format knows datatypes' values, not the
 			// keyspace's Collection adapters: unwrap them.
-			v := sl.Value
+			v := it.Value
 			switch cv := v.(type) {
+			case nil:
+				v = it.Str
 			case hashValue:
 				v = cv.Hash
 			case setValue:
@@ -77,7 +79,7 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 			case zsetValue:
 				v = cv.ZSet
 			}
-			err = w.Key(snapshot.Key{DB: i, Key: sl.key, ExpireAt: sl.ExpireAt, Version: sl.Version, Enc: sl.Enc, Value: v})
+			err = w.Key(snapshot.Key{DB: i, Key: key, ExpireAt: it.ExpireAt, Version: it.Version, Enc: it.Enc, Value: v})
 			return err == nil
 		})
 		if err != nil {

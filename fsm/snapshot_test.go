@@ -63,7 +63,7 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if string(it.Value.([]byte)) != c.want || it.ExpireAt != c.expireAt || it.Version != c.version ||
+		if string(it.Str) != c.want || it.ExpireAt != c.expireAt || it.Version != c.version ||
 			(c.key == "other") != (it.Enc == EncRaw) {
 			t.Fatalf("%s: %+v", c.key, it)
 		}

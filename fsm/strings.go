@@ -55,14 +55,6 @@ func registerStrings(t *Table) {
 	)
 }
 
-// strCopy copies an argument before it is stored: c.Args alias the log
-// entry's buffer, which raft may reuse.
-func strCopy(b []byte) []byte {
-	out := make([]byte, len(b))
-	copy(out, b)
-	return out
-}
-
 // strOptIs matches an option against a lower-case keyword. Redis compares
 // C strings, so it would also take "nx\x00junk" for NX; comparing whole
 // arguments is the one deliberate difference.
@@ -200,7 +192,7 @@ func strSetGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortRepl
 		}
 		return nil
 	}
-	it := Item{Value: strCopy(val)}
+	it := Item{Str: val}
 	if o.keepTTL {
 		it.ExpireAt = old.ExpireAt
 	}
@@ -304,7 +296,7 @@ func cmdGetset(c *Ctx) error {
 	} else {
 		c.Null()
 	}
-	c.Set(key, Item{Value: strCopy(c.Args[2])})
+	c.Set(key, Item{Str: c.Args[2]})
 	return nil
 }
 
@@ -313,8 +305,8 @@ func cmdMget(c *Ctx) error {
 	for _, k := range c.Args[1:] {
 		// MGET never fails: a key of another type reads as missing.
 		it, ok := c.Lookup(string(k))
-		if b, isStr := it.Value.([]byte); ok && isStr {
-			c.Bulk(b)
+		if ok && it.Value == nil {
+			c.Bulk(it.Str)
 		} else {
 			c.Null()
 		}
@@ -334,7 +326,7 @@ func cmdMset(c *Ctx) error {
 		return err
 	}
 	for j := 1; j < len(c.Args); j += 2 {
-		c.Set(string(c.Args[j]), Item{Value: strCopy(c.Args[j+1])})
+		c.Set(string(c.Args[j]), Item{Str: c.Args[j+1]})
 	}
 	c.OK()
 	return nil
@@ -351,7 +343,7 @@ func cmdMsetnx(c *Ctx) error {
 		}
 	}
 	for j := 1; j < len(c.Args); j += 2 {
-		c.Set(string(c.Args[j]), Item{Value: strCopy(c.Args[j+1])})
+		c.Set(string(c.Args[j]), Item{Str: c.Args[j+1]})
 	}
 	c.Int(1)
 	return nil
@@ -366,7 +358,7 @@ func cmdAppend(c *Ctx) error {
 		return err
 	}
 	if !ok {
-		c.Set(key, Item{Value: strCopy(add)})
+		c.Set(key, Item{Str: add})
 		c.Int(int64(len(add)))
 		return nil
 	}
@@ -379,7 +371,7 @@ func cmdAppend(c *Ctx) error {
 	nb := make([]byte, total)
 	copy(nb, b)
 	copy(nb[len(b):], add)
-	it.Value, it.Enc = nb, EncRaw
+	it.Str, it.Enc = nb, EncRaw
 	c.Set(key, it)
 	c.Int(int64(total))
 	return nil
@@ -413,7 +405,7 @@ func cmdSetrange(c *Ctx) error {
 	if !found {
 		it = Item{}
 	}
-	it.Value, it.Enc = nb, EncRaw
+	it.Str, it.Enc = nb, EncRaw
 	c.Set(key, it)
 	c.Int(int64(len(nb)))
 	return nil
@@ -437,7 +429,7 @@ func strIncrBy(c *Ctx, delta int64) error {
 		return ErrOverflow
 	}
 	// Only the value changes: an existing TTL survives, as in Redis.
-	it.Value, it.Enc = datatypes.AppendInt(nil, v), EncAuto
+	it.Str, it.Enc = datatypes.AppendInt(nil, v), EncAuto
 	c.Set(key, it)
 	c.Int(v)
 	return nil
@@ -487,7 +479,7 @@ func cmdIncrbyfloat(c *Ctx) error {
 		return errors.New("ERR increment would produce NaN or Infinity")
 	}
 	nb := sum.AppendHuman(nil)
-	it.Value, it.Enc = nb, EncEmbstr
+	it.Str, it.Enc = nb, EncEmbstr
 	c.Set(key, it)
 	c.Bulk(nb)
 	return nil

@@ -615,7 +615,7 @@ func TestStringValuesNeverMutatedInPlace(t *testing.T) {
 	h := strHarness(t)
 	h.do("SET", "k", "12345")
 	orig, _ := h.f.dbs[0].raw("k")
-	snap := orig.Value.([]byte)
+	snap := orig.Str
 	want := string(snap)
 	for _, c := range [][]string{
 		{"APPEND", "k", "6"},
@@ -631,7 +631,7 @@ func TestStringValuesNeverMutatedInPlace(t *testing.T) {
 			t.Fatalf("%v wrote into a stored slice: %q, was %q", c, snap, want)
 		}
 		it, _ := h.f.dbs[0].raw("k")
-		snap = it.Value.([]byte)
+		snap = it.Str
 		want = string(snap)
 	}
 }

@@ -37,6 +37,9 @@ type FSM struct {
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
 	argsScratch [][]byte // reused by applyBatch; apply is single-threaded
+	// readCtx saves the read path one allocation per command: a Ctx
+	// escapes through the handler call, and reads run on many goroutines.
+	readCtx sync.Pool
 
 	applied  atomic.Uint64
 	notifyMu sync.Mutex
@@ -286,9 +289,16 @@ func (f *FSM) Read(db int, now int64, args [][]byte, out []byte) []byte {
 	if db < 0 || db >= len(f.dbs) {
 		return appendErr(out, ErrDBIndex)
 	}
-	c := &Ctx{f: f, DB: f.dbs[db], DBIndex: db, Now: now, Args: args, out: out}
+	c, _ := f.readCtx.Get().(*Ctx)
+	if c == nil {
+		c = new(Ctx)
+	}
+	*c = Ctx{f: f, DB: f.dbs[db], DBIndex: db, Now: now, Args: args, out: out}
 	f.exec(c, false)
-	return c.out
+	out = c.out
+	*c = Ctx{}
+	f.readCtx.Put(c)
+	return out
 }
 
 // Now returns the clamped time of the last applied entry.

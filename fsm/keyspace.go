@@ -47,17 +47,23 @@ const (
 	EncEmbstr              // embstr up to 44 bytes, else raw; never int
 )
 
-// entry is how the keyspace stores an Item: 64 bytes (a whole size class)
+// entry is how the keyspace stores an Item: 48 bytes (a whole size class)
 // plus one allocation holding the key and a string value together. Entries
 // are immutable once stored (a write stores a new one), which is what lets
 // DB.clone share them with a snapshot.
 type entry struct {
-	kv   string // the key, followed by a string value's bytes
-	val  any    // Item.Value
+	kv   string   // the key, followed by a string value's bytes
+	coll *collVal // nil for a string
 	exp  int64
 	ver  uint64
-	meta uint64 // Enc in the top byte, metaTail, then len(key) for a string or Gen
-	next *entry // another key with the same hash, in key order; almost always nil
+	meta uint64 // Enc in the top byte, metaTail, then len(key)
+}
+
+// collVal is a non-string value apart from its entry, which spares every
+// string key the 24 bytes.
+type collVal struct {
+	v   any    // Item.Value
+	gen uint64 // Item.Gen
 }
 
 const (
@@ -68,22 +74,17 @@ const (
 	metaTail = 1 << 55
 )
 
-func (e *entry) key() string {
-	if e.val == nil {
-		return e.kv[:e.meta&metaLow]
-	}
-	return e.kv
-}
+func (e *entry) key() string { return e.kv[:e.meta&metaLow] }
 
 func (e *entry) item() Item {
-	it := Item{Value: e.val, ExpireAt: e.exp, Version: e.ver, Enc: uint8(e.meta >> 56), from: e}
-	if e.val == nil {
-		it.Str = strBytes(e.kv[e.meta&metaLow:])
-		if e.meta&metaTail != 0 {
-			it.Str = it.Str[:len(it.Str)-1]
-		}
-	} else {
-		it.Gen = e.meta & metaLow
+	it := Item{ExpireAt: e.exp, Version: e.ver, Enc: uint8(e.meta >> 56), from: e}
+	if e.coll != nil {
+		it.Value, it.Gen = e.coll.v, e.coll.gen
+		return it
+	}
+	it.Str = strBytes(e.kv[e.meta&metaLow:])
+	if e.meta&metaTail != 0 {
+		it.Str = it.Str[:len(it.Str)-1]
 	}
 	return it
 }
@@ -93,22 +94,21 @@ func (e *entry) item() Item {
 // under key (EXPIRE, PERSIST, an encoding change): then they are shared, so
 // such writes cost O(1) whatever the value's size.
 func newEntry(key string, it Item) *entry {
-	e := &entry{val: it.Value, exp: it.ExpireAt, ver: it.Version}
+	e := &entry{exp: it.ExpireAt, ver: it.Version, meta: uint64(it.Enc)<<56 | uint64(len(key))}
 	from := it.from
 	if it.Value != nil {
-		e.kv, e.meta = key, uint64(it.Enc)<<56|it.Gen&metaLow
-		if from != nil && from.val != nil && from.kv == key {
+		e.kv, e.coll = key, &collVal{v: it.Value, gen: it.Gen}
+		if from != nil && from.kv == key {
 			e.kv = from.kv
 		}
 		return e
 	}
-	e.meta = uint64(it.Enc)<<56 | uint64(len(key))
 	b := it.Str
 	if n := len(b); cap(b) > n && b[:n+1][n] != 0 {
 		b = b[:n+1]
 		e.meta |= metaTail
 	}
-	if from != nil && from.val == nil && from.meta&metaTail == e.meta&metaTail &&
+	if from != nil && from.coll == nil && from.meta&metaTail == e.meta&metaTail &&
 		from.key() == key && sameBytes(b, from.kv[len(key):]) {
 		e.kv = from.kv
 	} else {
@@ -138,10 +138,10 @@ func sameBytes(b []byte, s string) bool {
 // slot orders keys by a fixed 64-bit hash. Ordering by hash gives SCAN a
 // numeric cursor that stays valid while keys come and go (the cursor is
 // the hash to resume from) and RANDOMKEY a cheap seek, and the hash is the
-// same on every node so cursors work across a failover. Keys whose hashes
-// collide share a slot, chained in key order. A slot is 16 bytes because
-// B-tree nodes are on average only about two-thirds full: every byte stored
-// inline costs half as much again.
+// same on every node so cursors work across a failover. A slot is 16 bytes
+// because B-tree nodes are on average only about two-thirds full: every
+// byte stored inline costs half as much again. Keys whose hashes collide
+// share a slot with a nil entry; they are in DB.buckets.
 type slot struct {
 	h uint64
 	e *entry
@@ -149,33 +149,15 @@ type slot struct {
 
 func slotLess(a, b slot) bool { return a.h < b.h }
 
-// chainPut returns chain with e in place of the entry under e's key, and
-// that entry (nil if there was none). Entries are immutable, so the chain
-// is rebuilt.
-func chainPut(chain, e *entry) (*entry, *entry) {
+// bucketPut returns bucket with e in place of the entry under e's key, and
+// that entry (nil if there was none). Buckets are immutable, like entries.
+func bucketPut(bucket []*entry, e *entry) ([]*entry, *entry) {
 	k := e.key()
-	var prev *entry
-	es := []*entry{e}
-	for c := chain; c != nil; c = c.next {
-		if c.key() == k {
-			prev = c
-		} else {
-			es = append(es, c)
-		}
+	i, found := slices.BinarySearchFunc(bucket, k, func(c *entry, k string) int { return strings.Compare(c.key(), k) })
+	if found {
+		return slices.Concat(bucket[:i], []*entry{e}, bucket[i+1:]), bucket[i]
 	}
-	slices.SortFunc(es, func(a, b *entry) int { return strings.Compare(a.key(), b.key()) })
-	return relink(es), prev
-}
-
-// relink chains copies of es, in order.
-func relink(es []*entry) *entry {
-	var next *entry
-	for i := len(es) - 1; i >= 0; i-- {
-		c := *es[i]
-		c.next = next
-		next = &c
-	}
-	return next
+	return slices.Concat(bucket[:i], []*entry{e}, bucket[i:]), nil
 }
 
 type expSlot struct {
@@ -197,9 +179,10 @@ func KeyHash(key string) uint64 { return xxhash.Sum64String(key) }
 // FSM's lock guards it.
 type DB struct {
 	keys    *btree.BTreeG[slot]
-	n       int                    // keys stored: more than slots only on a hash collision
-	hash    func(string) uint64    // KeyHash; tests swap in one that collides
-	expires *btree.BTreeG[expSlot] // keys with a TTL, by deadline
+	n       int                          // keys: more than slots only on a hash collision
+	buckets *btree.Map[uint64, []*entry] // keys whose hash collides, in key order
+	hash    func(string) uint64          // KeyHash; tests swap in one that collides
+	expires *btree.BTreeG[expSlot]       // keys with a TTL, by deadline
 
 	// WATCH must see a key that was created and removed again since it was
 	// watched. Removing a key leaves a tombstone: the index of its last
@@ -219,16 +202,17 @@ func newDB() *DB {
 	opts := btree.Options{NoLocks: true, Degree: 64}
 	return &DB{
 		keys:    btree.NewBTreeGOptions(slotLess, opts),
+		buckets: new(btree.Map[uint64, []*entry]),
 		hash:    KeyHash,
 		expires: btree.NewBTreeGOptions(expLess, opts),
 		tombs:   new(btree.Map[string, uint64]),
 	}
 }
 
-// clone is O(1): both trees share nodes until one of them is written.
+// clone is O(1): the trees share nodes until one of them is written.
 func (db *DB) clone() *DB {
-	return &DB{keys: db.keys.Copy(), n: db.n, hash: db.hash, expires: db.expires.Copy(), tombs: db.tombs.Copy(),
-		tombFloor: db.tombFloor, flushed: db.flushed}
+	return &DB{keys: db.keys.Copy(), n: db.n, buckets: db.buckets.Copy(), hash: db.hash,
+		expires: db.expires.Copy(), tombs: db.tombs.Copy(), tombFloor: db.tombFloor, flushed: db.flushed}
 }
 
 // Len counts keys including expired ones not yet removed, as Redis's DBSIZE does.
@@ -237,17 +221,39 @@ func (db *DB) Len() int { return db.n }
 // ExpiresLen counts keys with a TTL, for INFO keyspace.
 func (db *DB) ExpiresLen() int { return db.expires.Len() }
 
+// entries calls fn with each entry of s, in key order.
+func (db *DB) entries(s slot, fn func(*entry) bool) bool {
+	if s.e != nil {
+		return fn(s.e)
+	}
+	bucket, _ := db.buckets.Get(s.h)
+	for _, e := range bucket {
+		if !fn(e) {
+			return false
+		}
+	}
+	return true
+}
+
 func (db *DB) find(key string) *entry {
 	s, ok := db.keys.Get(slot{h: db.hash(key)})
 	if !ok {
 		return nil
 	}
-	for e := s.e; e != nil; e = e.next {
-		if e.key() == key {
-			return e
+	if s.e != nil {
+		if s.e.key() == key {
+			return s.e
 		}
+		return nil
 	}
-	return nil
+	var found *entry
+	db.entries(s, func(e *entry) bool {
+		if e.key() == key {
+			found = e
+		}
+		return found == nil
+	})
+	return found
 }
 
 // raw returns the stored item whether or not it has expired.
@@ -268,14 +274,19 @@ func (db *DB) put(key string, it Item) {
 	e := newEntry(key, it)
 	old, replaced := db.keys.Set(slot{h: h, e: e})
 	var prev *entry
-	if replaced {
-		if old.e.next == nil && old.e.key() == key {
-			prev = old.e
-		} else {
-			var chain *entry
-			chain, prev = chainPut(old.e, e)
-			db.keys.Set(slot{h: h, e: chain})
+	switch {
+	case !replaced:
+	case old.e != nil && old.e.key() == key:
+		prev = old.e
+	default:
+		// A collision: the slot becomes (or stays) a bucket.
+		bucket := []*entry{old.e}
+		if old.e == nil {
+			bucket, _ = db.buckets.Get(h)
 		}
+		bucket, prev = bucketPut(bucket, e)
+		db.buckets.Set(h, bucket)
+		db.keys.Set(slot{h: h})
 	}
 	if prev == nil {
 		db.n++
@@ -296,23 +307,25 @@ func (db *DB) remove(key string, tomb uint64) (Item, bool) {
 		return Item{}, false
 	}
 	gone := old.e
-	if gone.next != nil || gone.key() != key {
-		gone = nil
-		var rest []*entry
-		for c := old.e; c != nil; c = c.next {
-			if c.key() == key {
-				gone = c
-			} else {
-				rest = append(rest, c)
-			}
-		}
-		if gone == nil {
+	if gone == nil {
+		bucket, _ := db.buckets.Get(h)
+		i := slices.IndexFunc(bucket, func(e *entry) bool { return e.key() == key })
+		if i < 0 {
 			db.keys.Set(old)
 			return Item{}, false
 		}
-		if len(rest) > 0 {
-			db.keys.Set(slot{h: h, e: relink(rest)})
+		gone = bucket[i]
+		switch rest := slices.Concat(bucket[:i], bucket[i+1:]); len(rest) {
+		case 1:
+			db.buckets.Delete(h)
+			db.keys.Set(slot{h: h, e: rest[0]})
+		default:
+			db.buckets.Set(h, rest)
+			db.keys.Set(old)
 		}
+	} else if gone.key() != key {
+		db.keys.Set(old)
+		return Item{}, false
 	}
 	db.n--
 	if gone.exp != 0 {
@@ -346,12 +359,7 @@ func (db *DB) changedSince(key string, version, since uint64, live bool, cur uin
 // at least from, in cursor order, until fn returns false.
 func (db *DB) Ascend(from uint64, fn func(key string, h uint64, it Item) bool) {
 	db.keys.Ascend(slot{h: from}, func(s slot) bool {
-		for e := s.e; e != nil; e = e.next {
-			if !fn(e.key(), s.h, e.item()) {
-				return false
-			}
-		}
-		return true
+		return db.entries(s, func(e *entry) bool { return fn(e.key(), s.h, e.item()) })
 	})
 }
 

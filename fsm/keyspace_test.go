@@ -23,10 +23,13 @@ func TestKeyspaceHashCollisions(t *testing.T) {
 	for i := range 20000 {
 		key := fmt.Sprintf("k%d", rng.IntN(40))
 		switch r := rng.IntN(10); {
-		case r < 5:
+		case r < 4:
 			val := fmt.Sprintf("v%d", i)
 			db.put(key, Item{Str: []byte(val), Version: uint64(i)})
 			model[key] = val
+		case r < 5: // another type: stored apart from the entry
+			db.put(key, Item{Value: i, Gen: uint64(i)})
+			model[key] = fmt.Sprint("#", i)
 		case r < 8:
 			_, ok := db.remove(key, uint64(i))
 			if _, want := model[key]; ok != want {
@@ -35,8 +38,8 @@ func TestKeyspaceHashCollisions(t *testing.T) {
 			delete(model, key)
 		case r < 9:
 			it, ok := db.raw(key)
-			if want, has := model[key]; ok != has || string(it.Str) != want {
-				t.Fatalf("op %d: raw %s = %q %v, want %q %v", i, key, it.Str, ok, want, has)
+			if want, has := model[key]; ok != has || itemString(it) != want {
+				t.Fatalf("op %d: raw %s = %+v %v, want %q %v", i, key, it, ok, want, has)
 			}
 		default:
 			snap, snapModel = db.clone(), maps.Clone(model)
@@ -51,6 +54,17 @@ func TestKeyspaceHashCollisions(t *testing.T) {
 	}
 }
 
+// itemString is how the collision test's model writes an item.
+func itemString(it Item) string {
+	if it.Value == nil {
+		return string(it.Str)
+	}
+	if n, ok := it.Value.(int); !ok || uint64(n) != it.Gen {
+		return fmt.Sprintf("bad %+v", it)
+	}
+	return fmt.Sprint("#", it.Value)
+}
+
 // checkDB compares db with model, and checks Ascend's order: by hash, then
 // by key.
 func checkDB(t *testing.T, db *DB, model map[string]string) {
@@ -61,8 +75,8 @@ func checkDB(t *testing.T, db *DB, model map[string]string) {
 	}
 	var seen []hk
 	db.Ascend(0, func(key string, h uint64, it Item) bool {
-		if want, ok := model[key]; !ok || string(it.Str) != want {
-			t.Fatalf("Ascend: %s = %q, want %q (present %v)", key, it.Str, want, ok)
+		if want, ok := model[key]; !ok || itemString(it) != want {
+			t.Fatalf("Ascend: %s = %+v, want %q (present %v)", key, it, want, ok)
 		}
 		seen = append(seen, hk{h, key})
 		return true

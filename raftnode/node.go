@@ -28,6 +28,7 @@ type Config struct {
 	RespAddr          string // this node's client address, replicated for proxies and MOVED
 	Dir               string
 	SnapshotThreshold uint64
+	SnapshotBytes     uint64 // snapshot after this many bytes of applied log; 0: entries only
 	SnapshotInterval  time.Duration
 	TrailingLogs      uint64
 	HeartbeatTimeout  time.Duration
@@ -138,6 +139,9 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	n.verify = newVerifier(r)
 	n.batch = newBatcher(n, cfg.MaxInflight)
 	go n.batch.run(n.stop)
+	if cfg.SnapshotBytes > 0 {
+		go n.snapshotBySize(cfg.SnapshotBytes, time.Second)
+	}
 	go n.watchLeadership()
 	return n, nil
 }

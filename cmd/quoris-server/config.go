@@ -27,6 +27,7 @@ type Config struct {
 	Databases         int           `mapstructure:"databases"`
 	FollowerMode      string        `mapstructure:"follower-mode"`
 	SnapshotThreshold uint64        `mapstructure:"snapshot-threshold"`
+	SnapshotBytes     uint64        `mapstructure:"snapshot-threshold-bytes"`
 	SnapshotInterval  time.Duration `mapstructure:"snapshot-interval"`
 	TrailingLogs      uint64        `mapstructure:"trailing-logs"`
 	HeartbeatTimeout  time.Duration `mapstructure:"raft-heartbeat-timeout"`
@@ -57,6 +58,7 @@ var settings = []setting{
 	{"databases", 16, "number of databases"},
 	{"follower-mode", "proxy", "what a follower does with commands it cannot serve: proxy or redirect (MOVED)"},
 	{"snapshot-threshold", uint64(8192), "log entries since the last snapshot that trigger a new one"},
+	{"snapshot-threshold-bytes", uint64(64 << 20), "bytes of applied log since the last snapshot that trigger a new one (0: entry count only)"},
 	{"snapshot-interval", 2 * time.Minute, "how often to check whether a snapshot is due"},
 	{"trailing-logs", uint64(10240), "log entries kept after a snapshot for slow followers"},
 	{"raft-heartbeat-timeout", 500 * time.Millisecond, "follower heartbeat timeout before an election"},

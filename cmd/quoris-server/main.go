@@ -52,6 +52,7 @@ func run(args []string) error {
 		ApplyTimeout:      cfg.ApplyTimeout,
 		NoSync:            cfg.RaftNoSync,
 		MaxInflight:       cfg.RaftMaxInflight,
+		SnapshotBytes:     cfg.SnapshotBytes,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
 		Logger:            logger,
 	}, f)

@@ -57,6 +57,10 @@ func (n *Node) waitReady(ctx context.Context, term uint64) error {
 // WaitApplied blocks until the FSM has applied index idx.
 func (n *Node) WaitApplied(ctx context.Context, idx uint64) error {
 	for {
+		// The common case needs no channel (and no lock to fetch it).
+		if n.fsm.AppliedIndex() >= idx {
+			return nil
+		}
 		ch := n.fsm.AppliedCh()
 		if n.fsm.AppliedIndex() >= idx {
 			return nil

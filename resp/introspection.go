@@ -4,9 +4,11 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,15 +175,33 @@ func (s *Server) infoSection(b *strings.Builder, name string) {
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
+		gc := goGCMetrics()
 		b.WriteString("# Memory\r\n")
+		// Heap spans in use: live data, garbage not yet collected (up to
+		// go_gc_percent of the live heap) and free room in those spans.
 		field("used_memory", ms.HeapInuse)
 		field("used_memory_human", bytesToHuman(ms.HeapInuse))
 		field("used_memory_rss", ms.Sys)
 		field("used_memory_rss_human", bytesToHuman(ms.Sys))
+		field("mem_fragmentation_ratio", strconv.FormatFloat(float64(ms.Sys)/float64(max(ms.HeapInuse, 1)), 'f', 2, 64))
 		field("maxmemory", 0)
 		field("maxmemory_human", "0B")
 		field("maxmemory_policy", "noeviction")
 		field("mem_allocator", "go")
+		// What the Go collector works with: the heap it found live at the
+		// end of its last cycle, the heap size that starts the next one,
+		// and the settings that put it there (gc-percent, GOMEMLIMIT).
+		field("go_heap_live", gc[0].Value.Uint64())
+		field("go_heap_live_human", bytesToHuman(gc[0].Value.Uint64()))
+		field("go_heap_goal", gc[1].Value.Uint64())
+		field("go_heap_goal_human", bytesToHuman(gc[1].Value.Uint64()))
+		field("go_gc_percent", int64(gc[2].Value.Uint64())) // -1: off
+		limit := gc[3].Value.Uint64()
+		if limit == math.MaxInt64 {
+			limit = 0 // none, as maxmemory 0 says
+		}
+		field("go_memory_limit", limit)
+		field("go_gc_cycles", gc[4].Value.Uint64())
 	case "persistence":
 		// The raft log is the append-only file: every write is logged and
 		// fsynced before it is applied. Snapshots play the RDB's part.
@@ -352,6 +372,20 @@ func osName() string {
 
 // bytesToHuman formats n as Redis's INFO does: B, then K/M/G/T/P with two
 // decimals.
+// goGCMetrics reads the collector's state: live heap, heap goal, GOGC,
+// memory limit and completed cycles, in that order.
+func goGCMetrics() []metrics.Sample {
+	m := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/heap/goal:bytes"},
+		{Name: "/gc/gogc:percent"},
+		{Name: "/gc/gomemlimit:bytes"},
+		{Name: "/gc/cycles/total:gc-cycles"},
+	}
+	metrics.Read(m)
+	return m
+}
+
 func bytesToHuman(n uint64) string {
 	const units = "KMGTP"
 	if n < 1024 {

@@ -2,6 +2,7 @@ package resp
 
 import (
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,6 +134,12 @@ func TestInfoFields(t *testing.T) {
 	}
 	if mem["maxmemory"] != "0" || mem["mem_allocator"] != "go" || !strings.HasSuffix(mem["used_memory_human"], "M") && !strings.HasSuffix(mem["used_memory_human"], "K") {
 		t.Errorf("memory section: %v", mem)
+	}
+	gogc := debug.SetGCPercent(-1)
+	debug.SetGCPercent(gogc)
+	if live, err := strconv.ParseUint(mem["go_heap_live"], 10, 64); err != nil || live == 0 ||
+		mem["go_gc_percent"] != strconv.Itoa(gogc) || mem["go_memory_limit"] == "" {
+		t.Errorf("memory section's Go fields: %v", mem)
 	}
 	if p := infoFields(t, r, "persistence"); p["loading"] != "0" || p["aof_enabled"] != "1" {
 		t.Errorf("persistence section: %v", p)

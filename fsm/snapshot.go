@@ -1,13 +1,11 @@
 package fsm
 
 import (
-	"fmt"
 	"io"
 	"sort"
 
 	"github.com/hashicorp/raft"
 
-	"github.com/quoris/quoris/datatypes"
 	"github.com/quoris/quoris/snapshot"
 )
 
@@ -66,10 +64,12 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 		db.Ascend(0, func(key string, _ uint64, it Item) bool {
 			// The snapshot format knows datatypes' values, not the
 			// keyspace's Collection adapters: unwrap them.
+			k := snapshot.Key{DB: i, Key: key, ExpireAt: it.ExpireAt, Version: it.Version, Enc: it.Enc}
 			v := it.Value
 			switch cv := v.(type) {
 			case nil:
-				v = it.Str
+				err = w.StringKey(k, it.Str)
+				return err == nil
 			case hashValue:
 				v = cv.Hash
 			case setValue:
@@ -79,7 +79,8 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 			case zsetValue:
 				v = cv.ZSet
 			}
-			err = w.Key(snapshot.Key{DB: i, Key: key, ExpireAt: it.ExpireAt, Version: it.Version, Enc: it.Enc, Value: v})
+			k.Value = v
+			err = w.Key(k)
 			return err == nil
 		})
 		if err != nil {
@@ -101,67 +102,3 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 
 // Release implements raft.FSMSnapshot.
 func (s *fsmSnapshot) Release() {}
-
-// Restore implements raft.FSM: it replaces all state with the snapshot's.
-// The new state is built aside and swapped in only once the whole stream
-// has been read and its checksum verified, so a corrupt snapshot leaves the
-// node's state untouched.
-func (f *FSM) Restore(rc io.ReadCloser) error {
-	defer rc.Close()
-	rd, err := snapshot.NewReader(rc)
-	if err != nil {
-		return err
-	}
-	dbs := make([]*DB, len(f.dbs))
-	for i := range dbs {
-		dbs[i] = newDB()
-	}
-	nodes := map[string]string{}
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		switch r := rec.(type) {
-		case [2]string:
-			nodes[r[0]] = r[1]
-		case *snapshot.DBMeta:
-			if r.DB < 0 || r.DB >= len(dbs) {
-				return fmt.Errorf("%w: db %d", snapshot.ErrCorrupt, r.DB)
-			}
-			dbs[r.DB].tombFloor, dbs[r.DB].flushed = r.TombFloor, r.Flushed
-		case *snapshot.Tomb:
-			if r.DB < 0 || r.DB >= len(dbs) {
-				return fmt.Errorf("%w: db %d", snapshot.ErrCorrupt, r.DB)
-			}
-			dbs[r.DB].tombs.Set(r.Key, r.Index)
-		case *snapshot.Key:
-			if r.DB < 0 || r.DB >= len(dbs) {
-				return fmt.Errorf("%w: key in db %d but this node has %d databases", snapshot.ErrCorrupt, r.DB, len(dbs))
-			}
-			v := r.Value
-			switch rv := v.(type) {
-			case *datatypes.Hash:
-				v = hashValue{rv}
-			case *datatypes.Set:
-				v = setValue{rv}
-			case *datatypes.List:
-				v = listValue{rv}
-			case *datatypes.ZSet:
-				v = zsetValue{rv}
-			}
-			dbs[r.DB].put(r.Key, Item{Value: v, ExpireAt: r.ExpireAt, Version: r.Version, Enc: r.Enc})
-		}
-	}
-	f.mu.Lock()
-	f.dbs, f.nodes = dbs, nodes
-	if rd.Head.Now > f.now {
-		f.now = rd.Head.Now
-	}
-	f.mu.Unlock()
-	f.stats.RestoredSnaps.Add(1)
-	return nil
-}

@@ -43,15 +43,15 @@ func (rd *Reader) hash() (*datatypes.Hash, error) {
 	}
 	h := datatypes.NewHashEncoded(enc == hashListpack)
 	for ; n > 0; n-- {
-		f, err := rd.bytes()
+		f, err := rd.str()
 		if err != nil {
 			return nil, err
 		}
-		v, err := rd.bytes()
+		v, err := rd.str()
 		if err != nil {
 			return nil, err
 		}
-		h.Append(string(f), string(v))
+		h.Append(f, v)
 	}
 	return h, nil
 }

@@ -41,11 +41,11 @@ func (rd *Reader) set() (*datatypes.Set, error) {
 	}
 	s := datatypes.NewSetEncoded(enc == setIntset)
 	for ; n > 0; n-- {
-		m, err := rd.bytes()
+		m, err := rd.str()
 		if err != nil {
 			return nil, err
 		}
-		s.Append(string(m))
+		s.Append(m)
 	}
 	return s, nil
 }

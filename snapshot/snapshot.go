@@ -178,12 +178,7 @@ func (w *Writer) Tomb(t Tomb) error {
 // Key writes one key. Large values are flushed as they are encoded, so a
 // snapshot never holds the whole dataset in memory.
 func (w *Writer) Key(k Key) error {
-	w.buf = append(w.buf, tagKey)
-	w.buf = binary.AppendUvarint(w.buf, uint64(k.DB))
-	w.str(k.Key)
-	w.buf = binary.AppendVarint(w.buf, k.ExpireAt)
-	w.buf = binary.AppendUvarint(w.buf, k.Version)
-	w.buf = append(w.buf, k.Enc)
+	w.keyHead(k)
 	switch v := k.Value.(type) {
 	case []byte:
 		w.buf = append(w.buf, typeString)
@@ -207,6 +202,24 @@ func (w *Writer) Key(k Key) error {
 	return w.flushRecord()
 }
 
+// StringKey is Key for a string value v (k.Value is ignored): a caller
+// holding the bytes need not box them in an interface, an allocation per key.
+func (w *Writer) StringKey(k Key, v []byte) error {
+	w.keyHead(k)
+	w.buf = append(w.buf, typeString)
+	w.bytes(v)
+	return w.flushRecord()
+}
+
+func (w *Writer) keyHead(k Key) {
+	w.buf = append(w.buf, tagKey)
+	w.buf = binary.AppendUvarint(w.buf, uint64(k.DB))
+	w.str(k.Key)
+	w.buf = binary.AppendVarint(w.buf, k.ExpireAt)
+	w.buf = binary.AppendUvarint(w.buf, k.Version)
+	w.buf = append(w.buf, k.Enc)
+}
+
 // Close writes the trailer (record count and CRC-32C of all preceding
 // bytes) and flushes. It does not close the underlying writer.
 func (w *Writer) Close() error {
@@ -225,231 +238,4 @@ func (w *Writer) Close() error {
 		err = w.w.Flush()
 	}
 	return err
-}
-
-// Reader reads a snapshot written by Writer.
-type Reader struct {
-	r     *bufio.Reader
-	crc   hash.Hash32
-	count uint64
-	done  bool
-	Head  Header
-}
-
-// NewReader reads and checks the header.
-func NewReader(r io.Reader) (*Reader, error) {
-	rd := &Reader{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.New(castagnoli)}
-	var m [8]byte
-	if err := rd.full(m[:]); err != nil || m != magic {
-		return nil, fmt.Errorf("%w: bad magic", ErrCorrupt)
-	}
-	v, err := rd.uvarint()
-	if err != nil {
-		return nil, err
-	}
-	if v > Version || v == 0 {
-		return nil, fmt.Errorf("%w: %d", ErrVersion, v)
-	}
-	tag, err := rd.byte()
-	if err != nil || tag != tagHeader {
-		return nil, fmt.Errorf("%w: missing header", ErrCorrupt)
-	}
-	if rd.Head.Now, err = rd.varint(); err != nil {
-		return nil, err
-	}
-	dbs, err := rd.uvarint()
-	if err != nil {
-		return nil, err
-	}
-	rd.Head.Databases = int(dbs)
-	rd.count = 1
-	return rd, nil
-}
-
-func (rd *Reader) full(b []byte) error {
-	if _, err := io.ReadFull(rd.r, b); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	rd.crc.Write(b)
-	return nil
-}
-
-func (rd *Reader) byte() (byte, error) {
-	var b [1]byte
-	err := rd.full(b[:])
-	return b[0], err
-}
-
-// ReadByte lets binary.ReadUvarint pull bytes through the checksum.
-func (rd *Reader) ReadByte() (byte, error) { return rd.byte() }
-
-func (rd *Reader) uvarint() (uint64, error) {
-	v, err := binary.ReadUvarint(rd)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	return v, nil
-}
-
-func (rd *Reader) varint() (int64, error) {
-	v, err := binary.ReadVarint(rd)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	return v, nil
-}
-
-// maxLen bounds a single length prefix so a corrupt file cannot make the
-// reader allocate absurd buffers.
-const maxLen = 1 << 32
-
-func (rd *Reader) float() (float64, error) {
-	var b [8]byte
-	if err := rd.full(b[:]); err != nil {
-		return 0, err
-	}
-	return math.Float64frombits(binary.LittleEndian.Uint64(b[:])), nil
-}
-
-func (rd *Reader) bytes() ([]byte, error) {
-	n, err := rd.uvarint()
-	if err != nil {
-		return nil, err
-	}
-	if n > maxLen {
-		return nil, fmt.Errorf("%w: length %d", ErrCorrupt, n)
-	}
-	b := make([]byte, n)
-	return b, rd.full(b)
-}
-
-// Next returns the next record: a *Key, a *DBMeta, a *Tomb, or a [2]string
-// node (id, addr).
-// At the end of a valid snapshot it returns io.EOF after checking the
-// record count and checksum.
-func (rd *Reader) Next() (any, error) {
-	if rd.done {
-		return nil, io.EOF
-	}
-	tag, err := rd.byte()
-	if err != nil {
-		return nil, err
-	}
-	switch tag {
-	case tagNode:
-		id, err := rd.bytes()
-		if err != nil {
-			return nil, err
-		}
-		addr, err := rd.bytes()
-		if err != nil {
-			return nil, err
-		}
-		rd.count++
-		return [2]string{string(id), string(addr)}, nil
-	case tagDB:
-		var m DBMeta
-		db, err := rd.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		m.DB = int(db)
-		if m.TombFloor, err = rd.uvarint(); err != nil {
-			return nil, err
-		}
-		if m.Flushed, err = rd.uvarint(); err != nil {
-			return nil, err
-		}
-		rd.count++
-		return &m, nil
-	case tagTomb:
-		db, err := rd.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		key, err := rd.bytes()
-		if err != nil {
-			return nil, err
-		}
-		idx, err := rd.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		rd.count++
-		return &Tomb{DB: int(db), Key: string(key), Index: idx}, nil
-	case tagKey:
-		k, err := rd.key()
-		if err != nil {
-			return nil, err
-		}
-		rd.count++
-		return k, nil
-	case tagEnd:
-		n, err := rd.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		want := rd.crc.Sum32()
-		var sum [4]byte
-		if _, err := io.ReadFull(rd.r, sum[:]); err != nil {
-			return nil, fmt.Errorf("%w: missing checksum", ErrCorrupt)
-		}
-		if n != rd.count || binary.LittleEndian.Uint32(sum[:]) != want {
-			return nil, fmt.Errorf("%w: checksum or record count mismatch", ErrCorrupt)
-		}
-		rd.done = true
-		return nil, io.EOF
-	default:
-		return nil, fmt.Errorf("%w: unknown record tag %q", ErrCorrupt, tag)
-	}
-}
-
-func (rd *Reader) key() (*Key, error) {
-	db, err := rd.uvarint()
-	if err != nil {
-		return nil, err
-	}
-	name, err := rd.bytes()
-	if err != nil {
-		return nil, err
-	}
-	k := &Key{DB: int(db), Key: string(name)}
-	if k.ExpireAt, err = rd.varint(); err != nil {
-		return nil, err
-	}
-	if k.Version, err = rd.uvarint(); err != nil {
-		return nil, err
-	}
-	if k.Enc, err = rd.byte(); err != nil {
-		return nil, err
-	}
-	typ, err := rd.byte()
-	if err != nil {
-		return nil, err
-	}
-	switch typ {
-	case typeString:
-		if k.Value, err = rd.bytes(); err != nil {
-			return nil, err
-		}
-	case typeHash:
-		if k.Value, err = rd.hash(); err != nil {
-			return nil, err
-		}
-	case typeSet:
-		if k.Value, err = rd.set(); err != nil {
-			return nil, err
-		}
-	case typeList:
-		if k.Value, err = rd.list(); err != nil {
-			return nil, err
-		}
-	case typeZSet:
-		if k.Value, err = rd.zset(); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("%w: unknown value type %q", ErrCorrupt, typ)
-	}
-	return k, nil
 }

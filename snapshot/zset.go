@@ -44,7 +44,7 @@ func (rd *Reader) zset() (*datatypes.ZSet, error) {
 	z := datatypes.NewZSetEncoded(enc == zsetSkiplist)
 	var prev datatypes.ZItem
 	for i := uint64(0); i < n; i++ {
-		m, err := rd.bytes()
+		m, err := rd.str()
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func (rd *Reader) zset() (*datatypes.ZSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		e := datatypes.ZItem{Score: score, Member: string(m)}
+		e := datatypes.ZItem{Score: score, Member: m}
 		// Append relies on the order; a stream out of order (or with a
 		// NaN) would corrupt the set's invariants.
 		if score != score || (i > 0 && !datatypes.ZLess(prev, e)) {

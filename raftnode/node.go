@@ -88,11 +88,11 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	fileSnaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, 2, hl.Named("snapshot"))
+	files, err := newSnapStore(cfg.Dir, snapRetain, cfg.Logger.With("component", "raft.snapshot"))
 	if err != nil {
 		return nil, err
 	}
-	snaps := &snapshotStore{SnapshotStore: fileSnaps}
+	snaps := &snapshotStore{SnapshotStore: files}
 	adv, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
 	if err != nil {
 		return nil, fmt.Errorf("raft-addr %q: %w", cfg.RaftAddr, err)
@@ -143,6 +143,9 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 		go n.snapshotBySize(cfg.SnapshotBytes, time.Second)
 	}
 	go n.watchLeadership()
+	if hadData {
+		n.campaignIfAlone()
+	}
 	return n, nil
 }
 

@@ -236,6 +236,11 @@ func (s *Server) infoSection(b *strings.Builder, name string) {
 			field("used_cpu_sys", fmt.Sprintf("%d.%06d", ru.Stime.Sec, ru.Stime.Usec))
 			field("used_cpu_user", fmt.Sprintf("%d.%06d", ru.Utime.Sec, ru.Utime.Usec))
 		}
+		// The runtime's estimate of the CPU its collector took (background
+		// workers and allocation assists): what gc-percent trades memory for.
+		m := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+		metrics.Read(m)
+		field("go_gc_cpu_seconds", strconv.FormatFloat(m[0].Value.Float64(), 'f', 6, 64))
 	case "modules":
 		b.WriteString("# Modules\r\n")
 	case "cluster":

@@ -38,6 +38,7 @@ type Config struct {
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
 	PprofAddr         string        `mapstructure:"pprof-addr"`
+	GCPercent         int           `mapstructure:"gc-percent"`
 }
 
 // setting describes one configuration key for flags, help and CONFIG GET.
@@ -69,7 +70,16 @@ var settings = []setting{
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
 	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},
+	{"gc-percent", defaultGCPercent, "garbage the Go heap may accumulate, in percent of live data, before a collection (GOGC; -1: off); lower uses less memory and more CPU"},
 }
+
+// defaultGCPercent trades CPU for memory. With Go's default of 100 the
+// heap grows to twice its live data before each collection, so INFO's
+// used_memory (heap in use) swings up to 2x the data; at 30 it stays
+// within 1.3x plus fragmentation, for about three times the collector's
+// CPU (measured: 2.9 -> 9.5 us per SET of some 70, 0.5 -> 1.6 us per
+// GET of some 28, redis-benchmark -c 50).
+const defaultGCPercent = 30
 
 // identity is what a data directory remembers so a restart needs no flags.
 type identity struct {
@@ -136,6 +146,15 @@ func loadConfig(args []string) (*Config, *viper.Viper, error) {
 	if err := cfg.applyIdentity(explicit); err != nil {
 		return nil, nil, err
 	}
+	// GOGC is Go's own name for gc-percent: honour it as the runtime would
+	// have, unless the operator also set gc-percent.
+	if g, env := os.LookupEnv("GOGC"); env && !explicit("gc-percent") {
+		if n, err := strconv.Atoi(g); err == nil {
+			cfg.GCPercent = n
+		} else if g == "off" {
+			cfg.GCPercent = -1
+		}
+	}
 	return &cfg, v, cfg.validate()
 }
 
@@ -200,6 +219,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("follower-mode must be proxy or redirect, not %q", c.FollowerMode)
 	case c.Dir == "":
 		return fmt.Errorf("dir must not be empty")
+	case c.GCPercent < -1 || c.GCPercent == 0:
+		return fmt.Errorf("gc-percent must be positive, or -1 for off")
 	}
 	return nil
 }

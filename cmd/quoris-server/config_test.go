@@ -43,11 +43,30 @@ func TestLoadConfigPrecedence(t *testing.T) {
 					t.Fatalf("%+v", c)
 				}
 			}},
+		{"gc-percent default", []string{"--dir", filepath.Join(dir, "d4")}, map[string]string{"GOGC": ""}, func(t *testing.T, c *Config) {
+			if c.GCPercent != defaultGCPercent {
+				t.Fatalf("gc-percent %d", c.GCPercent)
+			}
+		}},
+		{"GOGC", []string{"--dir", filepath.Join(dir, "d5")}, map[string]string{"GOGC": "off"}, func(t *testing.T, c *Config) {
+			if c.GCPercent != -1 {
+				t.Fatalf("gc-percent %d", c.GCPercent)
+			}
+		}},
+		{"gc-percent beats GOGC", []string{"--dir", filepath.Join(dir, "d6")},
+			map[string]string{"GOGC": "30", "QUORIS_GC_PERCENT": "70"}, func(t *testing.T, c *Config) {
+				if c.GCPercent != 70 {
+					t.Fatalf("gc-percent %d", c.GCPercent)
+				}
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
+				if v == "" {
+					os.Unsetenv(k) // t.Setenv restores it afterwards
+				}
 			}
 			c, _, err := loadConfig(tc.args)
 			if err != nil {
@@ -96,6 +115,8 @@ func TestConfigValidation(t *testing.T) {
 		{"--databases", "0"},
 		{"--follower-mode", "sideways"},
 		{"--dir", ""},
+		{"--gc-percent", "0"},
+		{"--gc-percent", "-2"},
 		{"--no-such-flag"},
 	}
 	for _, args := range tests {

@@ -11,6 +11,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -37,6 +38,7 @@ func run(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)})).
 		With("node", cfg.NodeID)
+	debug.SetGCPercent(cfg.GCPercent)
 
 	f := fsm.New(cfg.Databases, logger)
 	node, err := raftnode.Open(raftnode.Config{

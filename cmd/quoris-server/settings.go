@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +51,7 @@ func (s *settingsView) values() map[string]string {
 		"raft-nosync":              yesno(c.RaftNoSync),
 		"raft-max-inflight":        strconv.Itoa(c.RaftMaxInflight),
 		"loglevel":                 c.LogLevel,
+		"gc-percent":               strconv.Itoa(gcPercent()),
 		"save":                     "",
 		"appendonly":               "yes",
 		"appendfsync":              fsync,
@@ -61,6 +64,13 @@ func yesno(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// gcPercent is the collector's current target, however it was set.
+func gcPercent() int {
+	m := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(m)
+	return int(int64(m[0].Value.Uint64())) // -1 (off) arrives wrapped
 }
 
 // Get matches names with Redis's own glob, case-insensitively, as CONFIG
@@ -107,6 +117,13 @@ func (s *settingsView) Set(name, value string) error {
 		rc.SnapshotInterval = d
 	case "loglevel":
 		s.cfg.LogLevel = value
+		return nil
+	case "gc-percent":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < -1 || n == 0 {
+			return bad
+		}
+		debug.SetGCPercent(n)
 		return nil
 	default:
 		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", name)

@@ -84,10 +84,7 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open raft log: %w", err)
 	}
-	logs, err := raft.NewLogCache(4096, store)
-	if err != nil {
-		return nil, err
-	}
+	logs := newLogCache(store, 4096, logCacheBytes)
 	files, err := newSnapStore(cfg.Dir, snapRetain, cfg.Logger.With("component", "raft.snapshot"))
 	if err != nil {
 		return nil, err

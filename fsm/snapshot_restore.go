@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/quoris/quoris/datatypes"
@@ -140,7 +141,10 @@ func (l *dbLoader) add(e *entry) bool {
 	l.last = s
 	l.db.n++
 	if e.exp != 0 {
-		l.exp = append(l.exp, expSlot{at: e.exp, key: key})
+		// A copy: key shares the entry's key+value buffer, and the index
+		// keeps its key while a rewrite keeps the deadline (SET KEEPTTL),
+		// which would pin the old value.
+		l.exp = append(l.exp, expSlot{at: e.exp, key: strings.Clone(key)})
 	}
 	return true
 }

@@ -66,7 +66,7 @@ var settings = []setting{
 	{"raft-election-timeout", 500 * time.Millisecond, "candidate election timeout"},
 	{"apply-timeout", 10 * time.Second, "how long a write may wait to enter the raft queue"},
 	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
-	{"raft-max-inflight", 2, "client command batches in raft at once; commands arriving meanwhile share the next log entry"},
+	{"raft-max-inflight", 1, "client command batches in raft at once; commands arriving meanwhile share the next log entry"},
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
 	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},

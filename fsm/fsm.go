@@ -182,7 +182,7 @@ func (f *FSM) applyEntry(index uint64, data []byte) interface{} {
 // slot; the rest still apply, identically on every node.
 func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 	r := &BatchReply{ends: make([]int, 0, BatchCount(data))}
-	c := &Ctx{f: f, Index: index, Write: true}
+	c := new(Ctx) // one per batch, reset for each command
 	err := batchItems(data[1:], func(i int, item []byte) {
 		e, err := decodeEntryInto(item, f.argsScratch)
 		if cap(e.Args) > cap(f.argsScratch) {

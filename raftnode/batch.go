@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"sync"
+	"time"
 
 	"github.com/hashicorp/raft"
 
@@ -25,7 +26,7 @@ const (
 // log in the order they were sealed: a client's pipeline keeps its order.
 type batcher struct {
 	raft        *raft.Raft
-	n           *Node
+	timeout     time.Duration // raft.Apply's enqueue timeout
 	maxInflight int
 
 	mu       sync.Mutex
@@ -71,7 +72,7 @@ func newBatcher(n *Node, maxInflight int) *batcher {
 	if maxInflight < 1 {
 		maxInflight = 1
 	}
-	return &batcher{raft: n.raft, n: n, maxInflight: maxInflight, kick: make(chan struct{}, 1)}
+	return &batcher{raft: n.raft, timeout: n.cfg.ApplyTimeout, maxInflight: maxInflight, kick: make(chan struct{}, 1)}
 }
 
 // Submit queues one command and returns its ticket. It never blocks on raft.
@@ -121,7 +122,7 @@ func (b *batcher) run(stop <-chan struct{}) {
 			if next == nil {
 				break
 			}
-			fut := b.raft.Apply(next.finish(), b.n.cfg.ApplyTimeout)
+			fut := b.raft.Apply(next.finish(), b.timeout)
 			go b.await(next, fut)
 		}
 	}

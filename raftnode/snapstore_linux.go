@@ -34,16 +34,3 @@ func (wb *writeback) push(f *os.File, off, n int64) error {
 	}
 	return f.Sync()
 }
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}

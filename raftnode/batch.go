@@ -35,6 +35,7 @@ type batcher struct {
 	inflight int
 	closed   bool
 	kick     chan struct{}
+	exited   chan struct{} // closed when run has returned
 }
 
 // batch is one KindBatch entry and, once applied, its replies.
@@ -72,7 +73,7 @@ func newBatcher(n *Node, maxInflight int) *batcher {
 	if maxInflight < 1 {
 		maxInflight = 1
 	}
-	return &batcher{raft: n.raft, timeout: n.cfg.ApplyTimeout, maxInflight: maxInflight, kick: make(chan struct{}, 1)}
+	return &batcher{raft: n.raft, timeout: n.cfg.ApplyTimeout, maxInflight: maxInflight, kick: make(chan struct{}, 1), exited: make(chan struct{})}
 }
 
 // Submit queues one command and returns its ticket. It never blocks on raft.
@@ -107,13 +108,22 @@ func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
 }
 
 // run proposes batches until stop is closed.
+// Node.Shutdown waits for it to return before stopping raft: an entry
+// handed to a stopped raft may be queued and never answered.
 func (b *batcher) run(stop <-chan struct{}) {
+	defer close(b.exited)
 	for {
 		select {
 		case <-stop:
 			b.failAll()
 			return
 		case <-b.kick:
+		}
+		select {
+		case <-stop: // both were ready: stopping wins
+			b.failAll()
+			return
+		default:
 		}
 		for {
 			b.mu.Lock()

@@ -196,6 +196,7 @@ func (n *Node) Shutdown() error {
 		return nil
 	}
 	close(n.stop)
+	<-n.batch.exited
 	if n.IsLeader() && n.voters() > 1 {
 		if err := n.raft.LeadershipTransfer().Error(); err != nil {
 			n.log.Warn("leadership transfer on shutdown failed", "err", err)

@@ -16,6 +16,12 @@ type Spec struct {
 	Summary    string
 	Since      string
 	Complexity string
+	// Keys finds the key arguments of commands whose key positions depend
+	// on their arguments (movablekeys: a numkeys count, a STORE option, a
+	// STREAMS keyword). Nil means FirstKey/LastKey/Step say it all. It is
+	// the one place key positions come from: COMMAND GETKEYS, blocking,
+	// scripting and slot routing all ask KeyArgs.
+	Keys func(args [][]byte) [][]byte
 }
 
 // Has reports whether the spec carries flag.

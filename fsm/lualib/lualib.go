@@ -22,6 +22,7 @@ import (
 func OpenAll(L *lua.LState) {
 	OpenBit(L)
 	OpenStruct(L)
+	OpenCJSON(L)
 }
 
 // register sets a new global table name holding fns, each wrapped so that

@@ -25,7 +25,7 @@ import (
 // diffPrelude defines qs (quote a string, escaping bytes outside
 // printable ASCII) and ser (serialise any value deterministically).
 const diffPrelude = `local function qs(s) local o={} for i=1,#s do local b=s:byte(i) if b<32 or b>126 or b==92 or b==34 then o[#o+1]='\\'..b else o[#o+1]=string.char(b) end end return '"'..table.concat(o)..'"' end ` +
-	`local ser; ser=function(v,d) local t=type(v) if t=='string' then return qs(v) elseif t=='number' then if v~=v then return 'nan' elseif v==math.huge then return 'inf' elseif v==-math.huge then return '-inf' end return string.format('%.17g',v) elseif t=='table' then if d>40 then return '{...}' end local ks={} for k in pairs(v) do ks[#ks+1]={ser(k,d+1),k} end table.sort(ks,function(a,b) return a[1]<b[1] end) local o={} for _,k in ipairs(ks) do o[#o+1]=k[1]..'='..ser(v[k[2]],d+1) end return '{'..table.concat(o,',')..'}' elseif t=='userdata' then if v==cjson.null then return 'null' end return 'userdata' else return tostring(v) end end ` +
+	`local ser; ser=function(v,d) local t=type(v) if t=='string' then return qs(v) elseif t=='number' then if v~=v then return 'nan' elseif v==1/0 then return 'inf' elseif v==-1/0 then return '-inf' end return string.format('%.17g',v) elseif t=='table' then if d>40 then return '{...}' end local ks={} for k in pairs(v) do ks[#ks+1]={ser(k,d+1),k} end table.sort(ks,function(a,b) return a[1]<b[1] end) local o={} for _,k in ipairs(ks) do o[#o+1]=k[1]..'='..ser(v[k[2]],d+1) end return '{'..table.concat(o,',')..'}' elseif t=='userdata' then if v==cjson.null then return 'null' end return 'userdata' else return tostring(v) end end ` +
 	`local function pk(...) return select('#',...),{...} end `
 
 // diffScript wraps body (Lua statements ending in a return) into a one-line
@@ -172,6 +172,7 @@ func TestRedisDifferential(t *testing.T) {
 	}{
 		{"bit", bitDiffCases()},
 		{"struct", structDiffCases()},
+		{"cjson", cjsonDiffCases()},
 	}
 	total := 0
 	for _, g := range groups {

@@ -23,6 +23,7 @@ func OpenAll(L *lua.LState) {
 	OpenBit(L)
 	OpenStruct(L)
 	OpenCJSON(L)
+	OpenCMsgpack(L)
 }
 
 // register sets a new global table name holding fns, each wrapped so that
@@ -55,8 +56,13 @@ func raise(L *lua.LState, format string, args ...any) {
 	L.Error(lua.LString(msg), 0)
 }
 
-// argError is luaL_argerror: "bad argument #n to 'fn' (msg)".
+// argError is luaL_argerror: "bad argument #n to 'fn' (msg)". Like Lua
+// 5.1, which finds the name in the calling instruction, a function called
+// from Go (pcall(cjson.encode, ...)) is named '?'.
 func argError(L *lua.LState, n int, fn, msg string) {
+	if strings.HasPrefix(L.Where(1), "[G]") {
+		fn = "?"
+	}
 	raise(L, "bad argument #%d to '%s' (%s)", n, fn, msg)
 }
 

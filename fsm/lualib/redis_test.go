@@ -173,6 +173,8 @@ func TestRedisDifferential(t *testing.T) {
 		{"bit", bitDiffCases()},
 		{"struct", structDiffCases()},
 		{"cjson", cjsonDiffCases()},
+		{"cmsgpack", cmsgpackDiffCases()},
+		{"misc", miscDiffCases()},
 	}
 	total := 0
 	for _, g := range groups {
@@ -181,6 +183,18 @@ func TestRedisDifferential(t *testing.T) {
 		total += len(g.cases)
 	}
 	t.Logf("total differential cases: %d", total)
+}
+
+// miscDiffCases: called directly by pcall, a C function has no name in
+// its argument errors.
+func miscDiffCases() []diffCase {
+	return []diffCase{
+		{name: "direct-pcall[0]", body: "return pcall(struct.pack, 'z')"},
+		{name: "direct-pcall[1]", body: "return pcall(cjson.encode)"},
+		{name: "direct-pcall[2]", body: "return pcall(bit.band, {})"},
+		{name: "direct-pcall[3]", body: "return pcall(cmsgpack.unpack_limit, 'a', 'b')"},
+		{name: "direct-pcall[4]", body: "return pcall(cjson.decode, '[')"},
+	}
 }
 
 func exprCases(prefix string, exprs ...string) []diffCase {

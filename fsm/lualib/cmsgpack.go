@@ -495,4 +495,3 @@ func mpUnpackFull(L *lua.LState, fn string, limit, offset int64) int {
 	}
 	return len(out) + 1
 }
-

@@ -163,7 +163,7 @@ func luaQuote(s string) string {
 		if c >= 32 && c < 127 && c != '"' && c != '\\' {
 			b.WriteByte(c)
 		} else {
-			fmt.Fprintf(&b, "\\%d", c)
+			fmt.Fprintf(&b, "\\%03d", c)
 		}
 	}
 	b.WriteByte('"')

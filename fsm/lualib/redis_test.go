@@ -175,6 +175,7 @@ func TestRedisDifferential(t *testing.T) {
 		{"cjson", cjsonDiffCases()},
 		{"cmsgpack", cmsgpackDiffCases()},
 		{"misc", miscDiffCases()},
+		{"fuzz", fuzzDiffCases()},
 	}
 	total := 0
 	for _, g := range groups {

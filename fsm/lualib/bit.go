@@ -9,16 +9,16 @@ import (
 // OpenBit registers the global table bit (LuaBitOp 1.0.2).
 func OpenBit(L *lua.LState) {
 	register(L, "bit", map[string]lua.LGFunction{
-		"tobit":   func(L *lua.LState) int { return bret(L, barg(L, 1, "tobit")) },
-		"bnot":    func(L *lua.LState) int { return bret(L, ^barg(L, 1, "bnot")) },
-		"band":    bitFold("band", func(a, b uint32) uint32 { return a & b }),
-		"bor":     bitFold("bor", func(a, b uint32) uint32 { return a | b }),
-		"bxor":    bitFold("bxor", func(a, b uint32) uint32 { return a ^ b }),
-		"lshift":  bitShift("lshift", func(b, n uint32) uint32 { return b << n }),
-		"rshift":  bitShift("rshift", func(b, n uint32) uint32 { return b >> n }),
-		"arshift": bitShift("arshift", func(b, n uint32) uint32 { return uint32(int32(b) >> n) }),
-		"rol":     bitShift("rol", func(b, n uint32) uint32 { return b<<n | b>>(32-n) }),
-		"ror":     bitShift("ror", func(b, n uint32) uint32 { return b<<(32-n) | b>>n }),
+		"tobit":   func(L *lua.LState) int { return bret(L, barg(L, 1)) },
+		"bnot":    func(L *lua.LState) int { return bret(L, ^barg(L, 1)) },
+		"band":    bitFold(func(a, b uint32) uint32 { return a & b }),
+		"bor":     bitFold(func(a, b uint32) uint32 { return a | b }),
+		"bxor":    bitFold(func(a, b uint32) uint32 { return a ^ b }),
+		"lshift":  bitShift(func(b, n uint32) uint32 { return b << n }),
+		"rshift":  bitShift(func(b, n uint32) uint32 { return b >> n }),
+		"arshift": bitShift(func(b, n uint32) uint32 { return uint32(int32(b) >> n) }),
+		"rol":     bitShift(func(b, n uint32) uint32 { return b<<n | b>>(32-n) }),
+		"ror":     bitShift(func(b, n uint32) uint32 { return b<<(32-n) | b>>n }),
 		"bswap":   bitBswap,
 		"tohex":   bitTohex,
 	})
@@ -27,10 +27,10 @@ func OpenBit(L *lua.LState) {
 // barg converts argument n like LuaBitOp: lua_tonumber, then the low 32
 // bits of the double n+2^52+2^51, which rounds to nearest-even and wraps
 // modulo 2^32. A non-number is an error.
-func barg(L *lua.LState, n int, fn string) uint32 {
+func barg(L *lua.LState, n int) uint32 {
 	f, ok := toNumber(L.Get(n))
 	if !ok {
-		typeError(L, n, fn, "number")
+		typeError(L, n, "number")
 	}
 	if math.IsNaN(f) {
 		// x86 arithmetic on the default NaN keeps a zero payload.
@@ -44,34 +44,34 @@ func bret(L *lua.LState, b uint32) int {
 	return 1
 }
 
-func bitFold(fn string, op func(a, b uint32) uint32) lua.LGFunction {
+func bitFold(op func(a, b uint32) uint32) lua.LGFunction {
 	return func(L *lua.LState) int {
-		b := barg(L, 1, fn)
+		b := barg(L, 1)
 		for i := L.GetTop(); i > 1; i-- {
-			b = op(b, barg(L, i, fn))
+			b = op(b, barg(L, i))
 		}
 		return bret(L, b)
 	}
 }
 
-func bitShift(fn string, op func(b, n uint32) uint32) lua.LGFunction {
+func bitShift(op func(b, n uint32) uint32) lua.LGFunction {
 	return func(L *lua.LState) int {
-		b := barg(L, 1, fn)
-		n := barg(L, 2, fn) & 31
+		b := barg(L, 1)
+		n := barg(L, 2) & 31
 		return bret(L, op(b, n))
 	}
 }
 
 func bitBswap(L *lua.LState) int {
-	b := barg(L, 1, "bswap")
+	b := barg(L, 1)
 	return bret(L, b>>24|(b>>8)&0xff00|(b&0xff00)<<8|b<<24)
 }
 
 func bitTohex(L *lua.LState) int {
-	b := barg(L, 1, "tohex")
+	b := barg(L, 1)
 	n := int32(8)
 	if L.GetTop() >= 2 {
-		n = int32(barg(L, 2, "tohex"))
+		n = int32(barg(L, 2))
 	}
 	digits := "0123456789abcdef"
 	if n < 0 {

@@ -59,12 +59,12 @@ func newCJSONModule(L *lua.LState, null *lua.LUserData) *lua.LTable {
 		"encode":                  cfg.encode,
 		"decode":                  cfg.decode,
 		"encode_sparse_array":     cfg.cfgSparseArray,
-		"encode_max_depth":        cfg.intOption("encode_max_depth", &cfg.encodeMaxDepth, 1, intMax),
-		"decode_max_depth":        cfg.intOption("decode_max_depth", &cfg.decodeMaxDepth, 1, intMax),
-		"encode_number_precision": cfg.intOption("encode_number_precision", &cfg.precision, 1, 14),
-		"encode_keep_buffer":      cfg.enumOption("encode_keep_buffer", &cfg.keepBuffer, nil),
-		"encode_invalid_numbers":  cfg.enumOption("encode_invalid_numbers", &cfg.encodeInvalid, []string{"off", "on", "null"}),
-		"decode_invalid_numbers":  cfg.enumOption("decode_invalid_numbers", &cfg.decodeInvalid, nil),
+		"encode_max_depth":        cfg.intOption(&cfg.encodeMaxDepth, 1, intMax),
+		"decode_max_depth":        cfg.intOption(&cfg.decodeMaxDepth, 1, intMax),
+		"encode_number_precision": cfg.intOption(&cfg.precision, 1, 14),
+		"encode_keep_buffer":      cfg.enumOption(&cfg.keepBuffer, nil),
+		"encode_invalid_numbers":  cfg.enumOption(&cfg.encodeInvalid, []string{"off", "on", "null"}),
+		"decode_invalid_numbers":  cfg.enumOption(&cfg.decodeInvalid, nil),
 		"new": func(L *lua.LState) int {
 			L.Push(newCJSONModule(L, null))
 			return 1
@@ -80,9 +80,9 @@ func newCJSONModule(L *lua.LState, null *lua.LUserData) *lua.LTable {
 }
 
 // argInit is json_arg_init: at most n arguments, padded with nils.
-func argInit(L *lua.LState, n int, fn string) {
+func argInit(L *lua.LState, n int) {
 	if L.GetTop() > n {
-		argError(L, n+1, fn, "found too many arguments")
+		argError(L, n+1, "found too many arguments")
 	}
 	for L.GetTop() < n {
 		L.Push(lua.LNil)
@@ -91,12 +91,12 @@ func argInit(L *lua.LState, n int, fn string) {
 
 // integerOption is json_integer_option (whose range error always names
 // argument 1, as in lua-cjson).
-func integerOption(L *lua.LState, idx int, fn string, setting *int, lo, hi int) {
+func integerOption(L *lua.LState, idx int, setting *int, lo, hi int) {
 	if L.Get(idx) != lua.LNil {
 		// luaL_checkinteger, then stored in a C int.
-		value := int(int32(checkInteger(L, idx, fn)))
+		value := int(int32(checkInteger(L, idx)))
 		if value < lo || value > hi {
-			argError(L, 1, fn, fmt.Sprintf("expected integer between %d and %d", lo, hi))
+			argError(L, 1, fmt.Sprintf("expected integer between %d and %d", lo, hi))
 		}
 		*setting = value
 	}
@@ -104,7 +104,7 @@ func integerOption(L *lua.LState, idx int, fn string, setting *int, lo, hi int) 
 }
 
 // enumOption is json_enum_option; options nil means off/on.
-func enumOption(L *lua.LState, idx int, fn string, setting *int, options []string) {
+func enumOption(L *lua.LState, idx int, setting *int, options []string) {
 	if options == nil {
 		options = []string{"off", "on"}
 	}
@@ -116,7 +116,7 @@ func enumOption(L *lua.LState, idx int, fn string, setting *int, options []strin
 				*setting = 1
 			}
 		} else {
-			name := checkString(L, idx, fn)
+			name := checkString(L, idx)
 			found := -1
 			for i, o := range options {
 				if o == name {
@@ -125,7 +125,7 @@ func enumOption(L *lua.LState, idx int, fn string, setting *int, options []strin
 				}
 			}
 			if found < 0 {
-				argError(L, idx, fn, "invalid option '"+name+"'")
+				argError(L, idx, "invalid option '"+name+"'")
 			}
 			*setting = found
 		}
@@ -137,28 +137,28 @@ func enumOption(L *lua.LState, idx int, fn string, setting *int, options []strin
 	}
 }
 
-func (cfg *cjsonConfig) intOption(fn string, setting *int, lo, hi int) lua.LGFunction {
+func (cfg *cjsonConfig) intOption(setting *int, lo, hi int) lua.LGFunction {
 	return func(L *lua.LState) int {
-		argInit(L, 1, fn)
-		integerOption(L, 1, fn, setting, lo, hi)
+		argInit(L, 1)
+		integerOption(L, 1, setting, lo, hi)
 		return 1
 	}
 }
 
-func (cfg *cjsonConfig) enumOption(fn string, setting *int, options []string) lua.LGFunction {
+func (cfg *cjsonConfig) enumOption(setting *int, options []string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		argInit(L, 1, fn)
-		enumOption(L, 1, fn, setting, options)
+		argInit(L, 1)
+		enumOption(L, 1, setting, options)
 		return 1
 	}
 }
 
 func (cfg *cjsonConfig) cfgSparseArray(L *lua.LState) int {
 	const fn = "encode_sparse_array"
-	argInit(L, 3, fn)
-	enumOption(L, 1, fn, &cfg.sparseConvert, nil)
-	integerOption(L, 2, fn, &cfg.sparseRatio, 0, intMax)
-	integerOption(L, 3, fn, &cfg.sparseSafe, 0, intMax)
+	argInit(L, 3)
+	enumOption(L, 1, &cfg.sparseConvert, nil)
+	integerOption(L, 2, &cfg.sparseRatio, 0, intMax)
+	integerOption(L, 3, &cfg.sparseSafe, 0, intMax)
 	return 3
 }
 
@@ -183,7 +183,7 @@ var jsonEscapes = func() [256]string {
 
 func (cfg *cjsonConfig) encode(L *lua.LState) int {
 	if L.GetTop() != 1 {
-		argError(L, 1, "encode", "expected 1 argument")
+		argError(L, 1, "expected 1 argument")
 	}
 	e := &jsonEncoder{L: L, cfg: cfg, stack: 1}
 	e.value(L.Get(1), 0)

@@ -79,9 +79,9 @@ func (d *jsonDecoder) at(i int) byte {
 
 func (cfg *cjsonConfig) decode(L *lua.LState) int {
 	if L.GetTop() != 1 {
-		argError(L, 1, "decode", "expected 1 argument")
+		argError(L, 1, "expected 1 argument")
 	}
-	data := checkString(L, 1, "decode")
+	data := checkString(L, 1)
 	d := &jsonDecoder{L: L, cfg: cfg, data: data, stack: 1}
 	// Detect Unicode other than UTF-8: only the first character is
 	// guaranteed to be ASCII.

@@ -44,10 +44,10 @@ func (e *mpEncoder) checkStack(n int, msg string) {
 func mpPack(L *lua.LState) int {
 	nargs := L.GetTop()
 	if nargs == 0 {
-		argError(L, 0, "pack", "MessagePack pack needs input.")
+		argError(L, 0, "MessagePack pack needs input.")
 	}
 	if 2*nargs > luaMaxCStack {
-		argError(L, 0, "pack", "Too many arguments for MessagePack pack.")
+		argError(L, 0, "Too many arguments for MessagePack pack.")
 	}
 	e := &mpEncoder{L: L}
 	for i := 1; i <= nargs; i++ {
@@ -429,30 +429,30 @@ func (d *mpDecoder) hash(n uint64) (lua.LValue, bool) {
 }
 
 func mpUnpack(L *lua.LState) int {
-	return mpUnpackFull(L, "unpack", 0, 0)
+	return mpUnpackFull(L, 0, 0)
 }
 
 func mpUnpackOne(L *lua.LState) int {
 	offset := int64(0)
 	if L.Get(2) != lua.LNil {
-		offset = checkInteger(L, 2, "unpack_one")
+		offset = checkInteger(L, 2)
 	}
 	L.SetTop(1)
-	return mpUnpackFull(L, "unpack_one", 1, offset)
+	return mpUnpackFull(L, 1, offset)
 }
 
 func mpUnpackLimit(L *lua.LState) int {
-	limit := checkInteger(L, 2, "unpack_limit")
+	limit := checkInteger(L, 2)
 	offset := int64(0)
 	if L.Get(3) != lua.LNil {
-		offset = checkInteger(L, 3, "unpack_limit")
+		offset = checkInteger(L, 3)
 	}
 	L.SetTop(1)
-	return mpUnpackFull(L, "unpack_limit", limit, offset)
+	return mpUnpackFull(L, limit, offset)
 }
 
-func mpUnpackFull(L *lua.LState, fn string, limit, offset int64) int {
-	s := checkString(L, 1, fn)
+func mpUnpackFull(L *lua.LState, limit, offset int64) int {
+	s := checkString(L, 1)
 	n := int64(len(s))
 	if offset < 0 || limit < 0 {
 		// The C code prints the input length where it means the limit.

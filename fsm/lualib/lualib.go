@@ -56,19 +56,34 @@ func raise(L *lua.LState, format string, args ...any) {
 	L.Error(lua.LString(msg), 0)
 }
 
-// argError is luaL_argerror: "bad argument #n to 'fn' (msg)". Like Lua
-// 5.1, which finds the name in the calling instruction, a function called
-// from Go (pcall(cjson.encode, ...)) is named '?'.
-func argError(L *lua.LState, n int, fn, msg string) {
-	if strings.HasPrefix(L.Where(1), "[G]") {
-		fn = "?"
+// argError is luaL_argerror: "bad argument #n to 'name' (msg)".
+func argError(L *lua.LState, n int, msg string) {
+	raise(L, "bad argument #%d to '%s' (%s)", n, calledName(L), msg)
+}
+
+// calledName is the name Lua 5.1 gives the running Go function in
+// argument errors: the one in the calling expression (cjson.encode(...)
+// gives "encode", local e = cjson.encode; e() gives "e"), or '?' when the
+// call site names none (called from Go, as by pcall(cjson.encode, ...)).
+func calledName(L *lua.LState) string {
+	dbg, ok := L.GetStack(0)
+	if !ok {
+		return "?"
 	}
-	raise(L, "bad argument #%d to '%s' (%s)", n, fn, msg)
+	if _, err := L.GetInfo("n", dbg, nil); err != nil {
+		return "?"
+	}
+	switch name := dbg.Name; {
+	case name == "" || name == "(anonymous)" || name == "main chunk" || name == "corountine" || strings.HasPrefix(name, "<"):
+		return "?"
+	default:
+		return name
+	}
 }
 
 // typeError is luaL_typerror.
-func typeError(L *lua.LState, n int, fn, expected string) {
-	argError(L, n, fn, expected+" expected, got "+typeNameAt(L, n))
+func typeError(L *lua.LState, n int, expected string) {
+	argError(L, n, expected+" expected, got "+typeNameAt(L, n))
 }
 
 // typeNameAt is lua_typename(lua_type(L, n)), "no value" past the top.
@@ -327,29 +342,29 @@ func fmtG(f float64, prec int) string {
 }
 
 // checkNumber is luaL_checknumber.
-func checkNumber(L *lua.LState, n int, fn string) float64 {
+func checkNumber(L *lua.LState, n int) float64 {
 	f, ok := toNumber(L.Get(n))
 	if !ok {
-		typeError(L, n, fn, "number")
+		typeError(L, n, "number")
 	}
 	return f
 }
 
 // checkString is luaL_checklstring.
-func checkString(L *lua.LState, n int, fn string) string {
+func checkString(L *lua.LState, n int) string {
 	s, ok := toString(L.Get(n))
 	if !ok {
-		typeError(L, n, fn, "string")
+		typeError(L, n, "string")
 	}
 	return s
 }
 
 // checkInteger is luaL_checkinteger on x86-64: the number truncated to a
 // 64-bit integer (cvttsd2si), an error when not a number.
-func checkInteger(L *lua.LState, n int, fn string) int64 {
+func checkInteger(L *lua.LState, n int) int64 {
 	f, ok := toNumber(L.Get(n))
 	if !ok {
-		typeError(L, n, fn, "number")
+		typeError(L, n, "number")
 	}
 	return cvttsd2si(f)
 }

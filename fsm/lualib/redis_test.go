@@ -195,6 +195,14 @@ func miscDiffCases() []diffCase {
 		{name: "direct-pcall[2]", body: "return pcall(bit.band, {})"},
 		{name: "direct-pcall[3]", body: "return pcall(cmsgpack.unpack_limit, 'a', 'b')"},
 		{name: "direct-pcall[4]", body: "return pcall(cjson.decode, '[')"},
+		{name: "name-local", body: "local e = cjson.encode return e()"},
+		{name: "name-local-nontail", body: "local e = struct.pack local x = e('z') return x"},
+		{name: "name-field", body: "local t = {f = bit.band} return t.f({})"},
+		{name: "name-bracket", body: "return cjson['encode']()"},
+		{name: "name-paren", body: "return (cjson.encode)()"},
+		{name: "name-index-expr", body: "local k = 'encode' return cjson[k]()"},
+		{name: "name-upvalue", body: "local e = cmsgpack.unpack_limit local function f() return e('x') end return f()"},
+		{name: "name-call-result", body: "local function g() return struct.size end return g()('s')"},
 	}
 }
 

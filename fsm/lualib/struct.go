@@ -114,7 +114,7 @@ func (f *structFmt) controloptions(opt byte, h *structHeader) {
 		}
 		h.align = a
 	default:
-		argError(f.L, 1, f.fn, "invalid format option '"+string([]byte{opt})+"'")
+		argError(f.L, 1, "invalid format option '"+string([]byte{opt})+"'")
 	}
 }
 
@@ -144,7 +144,7 @@ func putinteger(buf *bytes.Buffer, n float64, endian, size int) {
 }
 
 func structPack(L *lua.LState) int {
-	f := &structFmt{L: L, fn: "pack", s: checkString(L, 1, "pack")}
+	f := &structFmt{L: L, s: checkString(L, 1)}
 	// C pushes a nil mark after the arguments: a missing first value
 	// reports "got nil", later ones "got no value".
 	L.Push(lua.LNil)
@@ -160,26 +160,26 @@ func structPack(L *lua.LState) int {
 		buf.Write(make([]byte, toalign))
 		switch opt {
 		case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I':
-			putinteger(&buf, checkNumber(L, arg, "pack"), h.endian, size)
+			putinteger(&buf, checkNumber(L, arg), h.endian, size)
 			arg++
 		case 'x':
 			buf.WriteByte(0)
 		case 'f':
-			bits := math.Float32bits(float32(checkNumber(L, arg, "pack")))
+			bits := math.Float32bits(float32(checkNumber(L, arg)))
 			arg++
 			putBits(&buf, uint64(bits), 4, h.endian)
 		case 'd':
-			bits := math.Float64bits(checkNumber(L, arg, "pack"))
+			bits := math.Float64bits(checkNumber(L, arg))
 			arg++
 			putBits(&buf, bits, 8, h.endian)
 		case 'c', 's':
-			s := checkString(L, arg, "pack")
+			s := checkString(L, arg)
 			arg++
 			if size == 0 {
 				size = len(s)
 			}
 			if len(s) < size {
-				argError(L, arg, "pack", "string too short")
+				argError(L, arg, "string too short")
 			}
 			buf.WriteString(s[:size])
 			if opt == 's' {
@@ -241,15 +241,15 @@ func getinteger(data string, endian int, signed bool, size int) float64 {
 }
 
 func structUnpack(L *lua.LState) int {
-	f := &structFmt{L: L, fn: "unpack", s: checkString(L, 1, "unpack")}
-	data := checkString(L, 2, "unpack")
+	f := &structFmt{L: L, s: checkString(L, 1)}
+	data := checkString(L, 2)
 	nargs := L.GetTop()
 	start := int64(1)
 	if nargs >= 3 && L.Get(3) != lua.LNil {
-		start = checkInteger(L, 3, "unpack")
+		start = checkInteger(L, 3)
 	}
 	if start == 0 {
-		argError(L, 3, "unpack", "offset must be 1 or greater")
+		argError(L, 3, "offset must be 1 or greater")
 	}
 	// size_t arithmetic: a negative offset is a huge position.
 	pos := uint64(start) - 1
@@ -262,7 +262,7 @@ func structUnpack(L *lua.LState) int {
 		size := uint64(f.optsize(opt))
 		pos += uint64(gettoalign(int(pos&0xffffffff), &h, opt, int(size)))
 		if !(size <= ld && pos <= ld-size) {
-			argError(L, 2, "unpack", "data string too short")
+			argError(L, 2, "data string too short")
 		}
 		if stackBase+len(res)+2 > luaMaxCStack {
 			raise(L, "stack overflow (too many results)")
@@ -289,7 +289,7 @@ func structUnpack(L *lua.LState) int {
 				size = dToU64(prev)
 				res = res[:len(res)-1]
 				if !(size <= ld && pos <= ld-size) {
-					argError(L, 2, "unpack", "data string too short")
+					argError(L, 2, "data string too short")
 				}
 			}
 			res = append(res, lua.LString(data[pos:pos+size]))
@@ -313,7 +313,7 @@ func structUnpack(L *lua.LState) int {
 }
 
 func structSize(L *lua.LState) int {
-	f := &structFmt{L: L, fn: "size", s: checkString(L, 1, "size")}
+	f := &structFmt{L: L, s: checkString(L, 1)}
 	h := structHeader{endian: structLittle, align: 1}
 	pos := 0
 	for f.more() {
@@ -321,9 +321,9 @@ func structSize(L *lua.LState) int {
 		size := f.optsize(opt)
 		pos += gettoalign(pos, &h, opt, size)
 		if opt == 's' {
-			argError(L, 1, "size", "option 's' has no fixed size")
+			argError(L, 1, "option 's' has no fixed size")
 		} else if opt == 'c' && size == 0 {
-			argError(L, 1, "size", "option 'c0' has no fixed size")
+			argError(L, 1, "option 'c0' has no fixed size")
 		}
 		if !isAlnum(opt) {
 			f.controloptions(opt, &h)

@@ -49,6 +49,15 @@ func OpenCJSON(L *lua.LState) {
 	// cjson.null is a NULL lightuserdata in C: every instance and every
 	// decoded null is the same value, so one userdata stands for it.
 	null := L.NewUserData()
+	// tostring of a NULL lightuserdata prints glibc's "%p" of NULL. The
+	// metatable that gives the same text is the one visible difference:
+	// getmetatable(cjson.null) is a table here, nil in Redis.
+	mt := L.NewTable()
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("userdata: (nil)"))
+		return 1
+	}))
+	null.Metatable = mt
 	L.SetGlobal("cjson", newCJSONModule(L, null))
 }
 

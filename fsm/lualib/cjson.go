@@ -79,9 +79,7 @@ func newCJSONModule(L *lua.LState, null *lua.LUserData) *lua.LTable {
 			return 1
 		},
 	}
-	for k, f := range fns {
-		t.RawSetString(k, L.NewFunction(f))
-	}
+	setFuncs(L, t, fns)
 	t.RawSetString("null", null)
 	t.RawSetString("_NAME", lua.LString(cjsonName))
 	t.RawSetString("_VERSION", lua.LString(cjsonVersion))

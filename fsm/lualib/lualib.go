@@ -10,7 +10,9 @@ package lualib
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,15 +28,21 @@ func OpenAll(L *lua.LState) {
 	OpenCMsgpack(L)
 }
 
-// register sets a new global table name holding fns, each wrapped so that
-// its errors name the function the way luaL_argerror does.
+// register sets a new global table name holding fns.
 func register(L *lua.LState, name string, fns map[string]lua.LGFunction) *lua.LTable {
 	t := L.NewTable()
-	for k, f := range fns {
-		t.RawSetString(k, L.NewFunction(f))
-	}
+	setFuncs(L, t, fns)
 	L.SetGlobal(name, t)
 	return t
+}
+
+// setFuncs adds fns to t in sorted order: gopher-lua iterates a table in
+// insertion order, so Go's random map order would make pairs() over a
+// library table differ between nodes replaying the same script.
+func setFuncs(L *lua.LState, t *lua.LTable, fns map[string]lua.LGFunction) {
+	for _, k := range slices.Sorted(maps.Keys(fns)) {
+		t.RawSetString(k, L.NewFunction(fns[k]))
+	}
 }
 
 // luaMaxCStack is LUAI_MAXCSTACK of Redis's Lua 5.1: lua_checkstack and

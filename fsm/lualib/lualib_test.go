@@ -119,3 +119,25 @@ func TestFmtG(t *testing.T) {
 		}
 	}
 }
+
+// TestLibraryIterationDeterministic: pairs() over a library table must
+// visit keys in the same order in every state, as nodes replaying one
+// script must produce the same output.
+func TestLibraryIterationDeterministic(t *testing.T) {
+	order := func() string {
+		L := lua.NewState()
+		defer L.Close()
+		OpenAll(L)
+		var b strings.Builder
+		for _, lib := range []string{"bit", "struct", "cjson", "cmsgpack"} {
+			L.GetGlobal(lib).(*lua.LTable).ForEach(func(k, _ lua.LValue) { b.WriteString(k.String() + ",") })
+		}
+		return b.String()
+	}
+	first := order()
+	for i := 0; i < 20; i++ {
+		if got := order(); got != first {
+			t.Fatalf("iteration order changed:\n%s\n%s", first, got)
+		}
+	}
+}

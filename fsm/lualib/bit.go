@@ -78,8 +78,9 @@ func bitTohex(L *lua.LState) int {
 		n = -n
 		digits = "0123456789ABCDEF"
 	}
+	// -MinInt32 overflows; Redis's gcc build treats it as larger than 8.
 	if n > 8 || n < 0 {
-		n = clampHex(n)
+		n = 8
 	}
 	buf := make([]byte, n)
 	for i := int(n) - 1; i >= 0; i-- {
@@ -88,14 +89,4 @@ func bitTohex(L *lua.LState) int {
 	}
 	L.Push(lua.LString(buf))
 	return 1
-}
-
-// clampHex mirrors "if (n > 8) n = 8". The only n still negative after
-// negation is MinInt32, on which the C code overruns its buffer; it gives
-// the empty string here.
-func clampHex(n int32) int32 {
-	if n > 8 {
-		return 8
-	}
-	return 0
 }

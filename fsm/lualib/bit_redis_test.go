@@ -13,7 +13,7 @@ func bitDiffCases() []diffCase {
 	for _, v := range bitEdgeValues {
 		exprs = append(exprs, "bit.tobit("+v+")", "bit.bnot("+v+")", "bit.bswap("+v+")", "bit.tohex("+v+")")
 	}
-	for _, n := range []string{"0", "1", "4", "8", "9", "-1", "-4", "-8", "-9", "2^31-1", "-(2^31-1)", "32", "0.5"} {
+	for _, n := range []string{"0", "1", "4", "8", "9", "-1", "-4", "-8", "-9", "2^31-1", "-(2^31-1)", "2^31", "-2^31", "32", "0.5"} {
 		exprs = append(exprs, "bit.tohex(0x1234abcd,"+n+")", "bit.tohex(-1,"+n+")")
 	}
 	for _, fn := range []string{"lshift", "rshift", "arshift", "rol", "ror"} {

@@ -8,7 +8,7 @@ import (
 // fuzzDiffCases feeds seeded random and mutated inputs to the decoders,
 // so malformed input is compared with Redis too (errors included).
 func fuzzDiffCases() []diffCase {
-	rng := rand.New(rand.NewPCG(31, 37))
+	rng := rand.New(rand.NewPCG(diffSeed(31), 37))
 	var cases []diffCase
 	for i := 0; i < 120; i++ {
 		b := make([]byte, 1+rng.IntN(24))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -176,6 +177,7 @@ func TestRedisDifferential(t *testing.T) {
 		{"cmsgpack", cmsgpackDiffCases()},
 		{"misc", miscDiffCases()},
 		{"fuzz", fuzzDiffCases()},
+		{"numbers", numberDiffCases()},
 	}
 	total := 0
 	for _, g := range groups {
@@ -212,4 +214,15 @@ func exprCases(prefix string, exprs ...string) []diffCase {
 		out[i] = diffCase{name: fmt.Sprintf("%s[%d]", prefix, i), body: "return " + e}
 	}
 	return out
+}
+
+// diffSeed is a random test's seed: def, or def plus LUALIB_SEED to
+// explore other sequences (go test -run Differential with LUALIB_SEED=n).
+func diffSeed(def uint64) uint64 {
+	if s := os.Getenv("LUALIB_SEED"); s != "" {
+		if v, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return def + v
+		}
+	}
+	return def
 }

@@ -178,6 +178,7 @@ func TestRedisDifferential(t *testing.T) {
 		{"misc", miscDiffCases()},
 		{"fuzz", fuzzDiffCases()},
 		{"numbers", numberDiffCases()},
+		{"json-text", jsonTextDiffCases()},
 	}
 	total := 0
 	for _, g := range groups {

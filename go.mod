@@ -13,10 +13,9 @@ require (
 	github.com/spf13/viper v1.21.0
 	github.com/tidwall/btree v1.8.2
 	github.com/tidwall/redcon v1.6.4
+	github.com/yuin/gopher-lua v1.1.2
 	go.etcd.io/bbolt v1.3.5
 )
-
-require github.com/yuin/gopher-lua v1.1.2 // indirect
 
 require (
 	github.com/armon/go-metrics v0.4.1 // indirect

@@ -326,7 +326,7 @@ func (d *jsonDecoder) processValue(tok *token) lua.LValue {
 
 func (d *jsonDecoder) parseObject() lua.LValue {
 	d.descend(3)
-	t := d.L.NewTable()
+	t := d.L.CreateTable(0, 0)
 	var tok token
 	d.nextToken(&tok)
 	if tok.typ == tObjEnd {
@@ -360,7 +360,7 @@ func (d *jsonDecoder) parseObject() lua.LValue {
 
 func (d *jsonDecoder) parseArray() lua.LValue {
 	d.descend(2)
-	t := d.L.NewTable()
+	t := d.L.CreateTable(0, 0)
 	var tok token
 	d.nextToken(&tok)
 	if tok.typ == tArrEnd {

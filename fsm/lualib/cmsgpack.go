@@ -381,7 +381,7 @@ func (d *mpDecoder) raw(w int) (lua.LValue, bool) {
 // array decodes n elements; n comes from the input, so nothing is
 // preallocated from it.
 func (d *mpDecoder) array(n uint64) (lua.LValue, bool) {
-	t := d.L.NewTable()
+	t := d.L.CreateTable(0, 0)
 	d.stack++ // the table
 	d.checkStack(1, "in function mp_decode_to_lua_array")
 	for i := uint64(1); i <= n; i++ {
@@ -400,7 +400,7 @@ func (d *mpDecoder) array(n uint64) (lua.LValue, bool) {
 }
 
 func (d *mpDecoder) hash(n uint64) (lua.LValue, bool) {
-	t := d.L.NewTable()
+	t := d.L.CreateTable(0, 0)
 	d.stack++
 	for ; n > 0; n-- {
 		k, ok := d.decode()

@@ -57,7 +57,7 @@ func TestTokensInOneBatch(t *testing.T) {
 	h.do("set", "lock", "a", "px", "5")
 	replies := h.applyBatchOf(100,
 		strCmd("set", "lock", "b", "nx", "px", "1000"), // A still holds it: refused
-		strCmd("delex", "lock", "ifeq", "a"),            // A releases
+		strCmd("delex", "lock", "ifeq", "a"),           // A releases
 		strCmd("set", "lock", "b", "nx", "px", "1000"), // B acquires
 		strCmd("keyversion", "lock"),
 	)

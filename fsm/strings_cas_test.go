@@ -83,7 +83,7 @@ func TestDigestAndDelex(t *testing.T) {
 		{strCmd("delex", "k", "IFDEQ", "zzzzzzzzzzzzzzzz"), strInt(0)}, // only the length is checked
 		{strCmd("delex", "k", "IFDEQ", ""), casDigestLen},
 		{strCmd("delex", "k", "IFDNE", "0123"), casDigestLen},
-		{strCmd("delex", "k", "IFDEQ", "0" + helloDigest), casDigestLen},
+		{strCmd("delex", "k", "IFDEQ", "0"+helloDigest), casDigestLen},
 		{strCmd("delex", "k", "IFDNE", helloDigest[1:]), casDigestLen},
 		{strCmd("get", "k"), strBulk("hello")},
 		{strCmd("delex", "k", "ifeq", "hello"), strInt(1)},

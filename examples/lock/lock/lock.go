@@ -141,7 +141,7 @@ func (c *Client) Acquire(ctx context.Context, key string, ttl time.Duration) (*L
 // holder's and before the next one's.
 func (c *Client) check(ctx context.Context, key, val string) (uint64, bool, error) {
 	var last error
-	for range 5 {
+	for range 30 { // a leader change takes about a second; ctx bounds it too
 		var get *redis.StringCmd
 		var ver *redis.Cmd
 		_, err := c.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -160,7 +160,7 @@ func (c *Client) check(ctx context.Context, key, val string) (uint64, bool, erro
 		if ctx.Err() != nil {
 			break
 		}
-		time.Sleep(100 * time.Millisecond) // a leader change takes about a second
+		time.Sleep(100 * time.Millisecond)
 	}
 	return 0, false, last
 }

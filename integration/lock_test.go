@@ -294,7 +294,10 @@ func TestLockLeaderKill(t *testing.T) {
 // checkHoldings fails the test if two leases overlap (each lease counted
 // from the reply that granted it to the end of its validity or its
 // release, whichever came first) or, withTokens, if fencing tokens do not
-// grow strictly from one lease to the next.
+// grow strictly from one lease to the next. Validity is judged by this
+// process's clock, which is also the servers' (one host): a lease's
+// deadline is the leader's clock at the acquisition plus the TTL, no
+// earlier than the client's send time plus the TTL.
 func checkHoldings(t *testing.T, hs []holding, killedAt time.Time, withTokens bool) {
 	t.Helper()
 	sort.Slice(hs, func(i, j int) bool { return hs[i].start.Before(hs[j].start) })

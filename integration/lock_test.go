@@ -127,6 +127,16 @@ type lockRun struct {
 	staleBad  []string
 	afterKill int
 	killedAt  time.Time
+	trace     []string // the first events, for a failure's log
+	t0        time.Time
+}
+
+func (r *lockRun) event(format string, args ...any) {
+	r.mu.Lock()
+	if len(r.trace) < 80 {
+		r.trace = append(r.trace, fmt.Sprintf("%6.3fs ", time.Since(r.t0).Seconds())+fmt.Sprintf(format, args...))
+	}
+	r.mu.Unlock()
 }
 
 func (r *lockRun) count(what string) {
@@ -167,6 +177,9 @@ func (r *lockRun) worker(t *testing.T, id int, rdb *redis.Client, store *lock.St
 		l, out, err := locks.Acquire(ctx, "lk:lock", ttl)
 		replied := time.Now()
 		r.count(out.String())
+		if out != lock.Busy {
+			r.event("w%d acquire: %s %v", id, out, err)
+		}
 		if err != nil {
 			cancel()
 			if !expectedLockErr(err) {
@@ -195,7 +208,9 @@ func (r *lockRun) worker(t *testing.T, id int, rdb *redis.Client, store *lock.St
 			}
 		}
 		if i%2 == 0 {
-			if err := locks.Renew(ctx, l, ttl); err != nil && !expectedLockErr(err) {
+			err := locks.Renew(ctx, l, ttl)
+			r.event("w%d renew: %v", id, err)
+			if err != nil && !expectedLockErr(err) {
 				r.mu.Lock()
 				r.unexpect = append(r.unexpect, fmt.Sprintf("renew: %v", err))
 				r.mu.Unlock()
@@ -206,7 +221,9 @@ func (r *lockRun) worker(t *testing.T, id int, rdb *redis.Client, store *lock.St
 		if now := time.Now(); now.Before(h.end) {
 			h.end = now // the release is sent now: the holder stops acting
 		}
-		if err := locks.Release(ctx, l); err != nil && !expectedLockErr(err) {
+		err = locks.Release(ctx, l)
+		r.event("w%d release: %v", id, err)
+		if err != nil && !expectedLockErr(err) {
 			r.mu.Lock()
 			r.unexpect = append(r.unexpect, fmt.Sprintf("release: %v", err))
 			r.mu.Unlock()
@@ -238,7 +255,7 @@ func TestLockLeaderKill(t *testing.T) {
 			followers = append(followers, i)
 		}
 	}
-	run := &lockRun{outcomes: map[string]int{}}
+	run := &lockRun{outcomes: map[string]int{}, t0: time.Now()}
 	var store lock.Storage
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -250,7 +267,10 @@ func TestLockLeaderKill(t *testing.T) {
 			run.worker(t, w, rdb, &store, stop)
 		}()
 	}
-	time.Sleep(2 * time.Second)
+	// Kill once leases come and go (a loaded machine may take a while to
+	// warm up the followers' proxies), at least a second in.
+	time.Sleep(time.Second)
+	waitLeases(func() int { run.mu.Lock(); defer run.mu.Unlock(); return len(run.holdings) }, 10, 15*time.Second)
 	run.mu.Lock()
 	before := len(run.holdings)
 	run.killedAt = time.Now()
@@ -280,7 +300,7 @@ func TestLockLeaderKill(t *testing.T) {
 		t.Errorf("storage refused a valid holder: %s", s)
 	}
 	if before < 5 || run.afterKill < 5 {
-		t.Errorf("too few leases: %d before the kill, %d after", before, run.afterKill)
+		t.Errorf("too few leases: %d before the kill, %d after; first events:\n%s", before, run.afterKill, strings.Join(run.trace, "\n"))
 	}
 
 	checkHoldings(t, run.holdings, run.killedAt, true)
@@ -323,5 +343,12 @@ func checkHoldings(t *testing.T, hs []holding, killedAt time.Time, withTokens bo
 		if withTokens && h.token <= p.token {
 			t.Errorf("token went backwards: %d (%s) after %d (%s)", h.token, h.out, p.token, p.out)
 		}
+	}
+}
+
+// waitLeases waits until count() reaches n or timeout passes.
+func waitLeases(count func() int, n int, timeout time.Duration) {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline) && count() < n; {
+		time.Sleep(50 * time.Millisecond)
 	}
 }

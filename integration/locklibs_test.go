@@ -81,8 +81,8 @@ type libLease interface {
 }
 
 // libRun drives workers that take a lock with acquire, extend it once in
-// two, and release it, through the followers, killing the leader after two
-// seconds; then checks that no two leases overlapped and every error was
+// two, and release it, through the followers, killing the leader once
+// leases come and go; then checks that no two leases overlapped and every error was
 // classified.
 func libRun(t *testing.T, name string, acquire func(ctx context.Context, rdb *redis.Client) (libLease, error), busy ...error) {
 	c := NewCluster(t)
@@ -153,7 +153,8 @@ func libRun(t *testing.T, name string, acquire func(ctx context.Context, rdb *re
 			}
 		}()
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(time.Second)
+	waitLeases(func() int { mu.Lock(); defer mu.Unlock(); return len(holdings) }, 10, 15*time.Second)
 	mu.Lock()
 	before := len(holdings)
 	killedAt = time.Now()

@@ -3,7 +3,6 @@ package raftnode
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 	wal "github.com/hashicorp/raft-wal"
 	walfs "github.com/hashicorp/raft-wal/fs"
+	"github.com/hashicorp/raft-wal/metadb"
 	"github.com/hashicorp/raft-wal/segment"
 	"github.com/hashicorp/raft-wal/types"
 	"go.etcd.io/bbolt"
@@ -117,7 +117,8 @@ type stores struct {
 	kind   string
 	log    raft.LogStore
 	stable *raftboltdb.BoltStore
-	closer io.Closer // the WAL, nil for bolt
+	wal    *wal.WAL // nil for bolt
+	meta   *metadb.BoltMetaDB
 }
 
 func openStores(cfg Config) (*stores, error) {
@@ -156,21 +157,30 @@ func openStores(cfg Config) (*stores, error) {
 	if cfg.NoSync {
 		vfs = noSyncFS{vfs}
 	}
+	// WAL.Close leaves its meta database open (raft-wal v0.4.0), and
+	// its flock would block the next Open in this process forever: we
+	// hand it one we close ourselves.
+	meta := &metadb.BoltMetaDB{}
 	w, err := wal.Open(dir,
 		wal.WithLogger(NewHCLog(cfg.Logger, "raft.wal", 0)),
+		wal.WithMetaStore(meta),
 		wal.WithSegmentFiler(segment.NewFiler(dir, vfs)))
 	if err != nil {
+		meta.Close()
 		bolt.Close()
 		return nil, fmt.Errorf("open raft log %s: %w", dir, err)
 	}
-	s.log, s.closer = sizeCheckedLog{w}, w
+	s.log, s.wal, s.meta = sizeCheckedLog{w}, w, meta
 	return s, nil
 }
 
 func (s *stores) Close() error {
 	var err error
-	if s.closer != nil {
-		err = s.closer.Close()
+	if s.wal != nil {
+		err = s.wal.Close()
+		if cerr := s.meta.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if cerr := s.stable.Close(); err == nil {
 		err = cerr

@@ -3,6 +3,7 @@ package raftnode
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,8 +154,29 @@ func openStores(cfg Config) (*stores, error) {
 		bolt.Close()
 		return nil, err
 	}
+	w, meta, err := openWAL(dir, cfg.Logger, walTuning{noSync: cfg.NoSync})
+	if err != nil {
+		bolt.Close()
+		return nil, err
+	}
+	s.log, s.wal, s.meta = sizeCheckedLog{w}, w, meta
+	return s, nil
+}
+
+// walTuning is what tests change about the WAL; zero values are the
+// production settings.
+type walTuning struct {
+	noSync      bool
+	segmentSize int                       // 0: raft-wal's 64 MiB
+	wrapVFS     func(types.VFS) types.VFS // observes the files' own operations, beneath noSync
+}
+
+func openWAL(dir string, logger *slog.Logger, tune walTuning) (*wal.WAL, *metadb.BoltMetaDB, error) {
 	var vfs types.VFS = walfs.New()
-	if cfg.NoSync {
+	if tune.wrapVFS != nil {
+		vfs = tune.wrapVFS(vfs)
+	}
+	if tune.noSync {
 		vfs = noSyncFS{vfs}
 	}
 	// WAL.Close leaves its meta database open (raft-wal v0.4.0), and
@@ -162,16 +184,15 @@ func openStores(cfg Config) (*stores, error) {
 	// hand it one we close ourselves.
 	meta := &metadb.BoltMetaDB{}
 	w, err := wal.Open(dir,
-		wal.WithLogger(NewHCLog(cfg.Logger, "raft.wal", 0)),
+		wal.WithLogger(NewHCLog(logger, "raft.wal", 0)),
 		wal.WithMetaStore(meta),
-		wal.WithSegmentFiler(segment.NewFiler(dir, vfs)))
+		wal.WithSegmentFiler(sealFixFiler{segment.NewFiler(dir, vfs)}),
+		wal.WithSegmentSize(tune.segmentSize))
 	if err != nil {
 		meta.Close()
-		bolt.Close()
-		return nil, fmt.Errorf("open raft log %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("open raft log %s: %w", dir, err)
 	}
-	s.log, s.wal, s.meta = sizeCheckedLog{w}, w, meta
-	return s, nil
+	return w, meta, nil
 }
 
 func (s *stores) Close() error {
@@ -203,6 +224,25 @@ func (l sizeCheckedLog) StoreLogs(logs []*raft.Log) error {
 }
 
 func (l sizeCheckedLog) StoreLog(e *raft.Log) error { return l.StoreLogs([]*raft.Log{e}) }
+
+// sealFixFiler works around hashicorp/raft-wal#31 (fixed upstream by
+// #33, after v0.4.0): a tail truncation, which a follower does when a new
+// leader overwrites entries it got from a deposed one, records the tail
+// segment as sealed without writing its index block. Reopening such a
+// segment fails ("sealed segment has no index block") and raft panics on
+// the next start. Such a segment is opened the way the tail is recovered
+// instead: by scanning its frames up to the last valid commit frame,
+// which only reads the file. Entries past its recorded MaxIndex are
+// never reached: the next segment starts at MaxIndex+1 and lookups take
+// the newest segment whose base is at or below the index.
+type sealFixFiler struct{ types.SegmentFiler }
+
+func (f sealFixFiler) Open(info types.SegmentInfo) (types.SegmentReader, error) {
+	if !info.SealTime.IsZero() && info.IndexStart == 0 {
+		return f.SegmentFiler.RecoverTail(info)
+	}
+	return f.SegmentFiler.Open(info)
+}
 
 // noSyncFS is raft-nosync for the WAL: segment files are never fsynced.
 // NOT durable, for benchmarking only, like raft-boltdb's NoSync.

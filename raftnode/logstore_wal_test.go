@@ -140,8 +140,25 @@ func TestWALRotationAndTruncationsSurviveReopen(t *testing.T) {
 	}
 	h.close()
 	h = reopen()
-	defer h.close()
 	h.expect(151, 400, term)
+	// A longer conflicting tail reaches back into segments sealed by rotation.
+	if err := h.w.DeleteRange(201, 400); err != nil {
+		t.Fatal(err)
+	}
+	for i := uint64(201); i <= 210; i++ {
+		if err := h.w.StoreLogs([]*raft.Log{walEntry(i, 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.close()
+	h = reopen()
+	defer h.close()
+	h.expect(151, 210, func(i uint64) uint64 {
+		if i > 200 {
+			return 3
+		}
+		return 1
+	})
 }
 
 type walHandle struct {

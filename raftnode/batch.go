@@ -1,6 +1,7 @@
 package raftnode
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 
@@ -84,6 +85,17 @@ func newBatcher(n *Node, maxInflight int) *batcher {
 	return b
 }
 
+// itemBound is at least the size of args' batch item (length prefix,
+// kind, db, time, count, then each argument with its length), so a
+// command can be refused before it is copied.
+func itemBound(args [][]byte) int {
+	n := 5 * binary.MaxVarintLen64
+	for _, a := range args {
+		n += binary.MaxVarintLen64 + len(a)
+	}
+	return n
+}
+
 func failedTicket(err error) Ticket {
 	bt := &batch{done: make(chan struct{}), err: err}
 	close(bt.done)
@@ -100,14 +112,12 @@ func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
 	if b.cur == nil {
 		b.cur = &batch{buf: make([]byte, fsm.BatchHeaderRoom, 512), done: make(chan struct{})}
 	}
-	cur := b.cur
-	before := len(cur.buf)
-	cur.buf = fsm.AppendBatchItem(cur.buf, db, now, args)
-	if b.maxItem > 0 && len(cur.buf)-before > b.maxItem {
-		cur.buf = cur.buf[:before]
+	if b.maxItem > 0 && itemBound(args) > b.maxItem {
 		b.mu.Unlock()
 		return failedTicket(ErrEntryTooLarge)
 	}
+	cur := b.cur
+	cur.buf = fsm.AppendBatchItem(cur.buf, db, now, args)
 	t := Ticket{b: cur, i: cur.count}
 	cur.count++
 	if cur.count >= maxBatchCmds || len(cur.buf) >= maxBatchBytes {

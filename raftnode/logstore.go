@@ -41,7 +41,9 @@ var ErrEntryTooLarge = errors.New("ERR command too large for the raft log")
 // maxWALEntry is raft-wal's limit on one record: it writes larger ones but
 // refuses to read them back (segment.MaxEntrySize), so an entry past it
 // would be acknowledged and then unreadable on replay or replication. The
-// margin covers the codec's index, term, type and length fields.
+// margin covers the codec's index, term, type and length fields. Nodes
+// refuse larger commands whatever their own store, since a cluster may
+// mix stores.
 const maxWALEntry = segment.MaxEntrySize - 1<<10
 
 // ValidLogStore reports whether kind names a log store.

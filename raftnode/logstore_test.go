@@ -164,7 +164,7 @@ func TestWALRefusesEntriesItCannotReadBack(t *testing.T) {
 		t.Fatalf("Propose of a %d-byte value: %v", len(big), err)
 	}
 	// Just under the item limit still goes through, in one batch with others.
-	ok := make([]byte, maxWALEntry-maxBatchBytes-fsm.BatchHeaderRoom-64)
+	ok := make([]byte, maxWALEntry-maxBatchBytes-fsm.BatchHeaderRoom-128)
 	if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("ok"), ok}).Result(); err != nil {
 		t.Fatal(err)
 	}

@@ -52,8 +52,8 @@ type Node struct {
 	stop    chan struct{}
 	stopped atomic.Bool
 	hadData bool
-	// maxEntry is the log store's largest entry (0: no limit); larger
-	// commands are refused before raft sees them.
+	// maxEntry is the largest entry any log store can hold (0: no
+	// limit); larger commands are refused before raft sees them.
 	maxEntry int
 }
 
@@ -77,7 +77,7 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := open(cfg, f, st, hl)
+	n, err := openRaft(cfg, f, st, hl)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -85,7 +85,8 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	return n, nil
 }
 
-func open(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error) {
+// openRaft starts raft on st; the caller closes st if it fails.
+func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error) {
 	logs := newLogCache(st.log, 4096, logCacheBytes)
 	files, err := newSnapStore(cfg.Dir, snapRetain, cfg.Logger.With("component", "raft.snapshot"))
 	if err != nil {
@@ -135,9 +136,9 @@ func open(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error) {
 	}
 	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, stores: st, log: cfg.Logger,
 		stop: make(chan struct{}), hadData: hadData}
-	if st.kind == LogStoreWAL {
-		n.maxEntry = maxWALEntry
-	}
+	// Whatever this node's store: a cluster may mix stores, and an entry
+	// a bolt leader logged would stall a WAL follower that cannot read it.
+	n.maxEntry = maxWALEntry
 	n.verify = newVerifier(r)
 	n.batch = newBatcher(n, cfg.MaxInflight)
 	go n.batch.run(n.stop)

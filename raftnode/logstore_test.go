@@ -143,36 +143,41 @@ func TestLogStoreRestart(t *testing.T) {
 	}
 }
 
-// TestWALRefusesEntriesItCannotReadBack: raft-wal writes records over
+// TestRefusesEntriesTheWALCannotReadBack: raft-wal writes records over
 // its MaxEntrySize but fails to read them, so such a command must be
-// refused before raft logs it, and the node keeps serving.
-func TestWALRefusesEntriesItCannotReadBack(t *testing.T) {
-	n, err := Open(Config{NodeID: "n1", RaftAddr: freeAddr(t), RespAddr: "resp-n1", Dir: t.TempDir(), LogStore: LogStoreWAL}, fsm.New(4, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Shutdown() })
-	if err := n.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "leader ready", func() bool { return n.ReadBarrier(context.Background()) == nil })
-	big := make([]byte, maxWALEntry)
-	if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("big"), big}).Result(); !errors.Is(err, ErrEntryTooLarge) {
-		t.Fatalf("Submit of a %d-byte value: %v", len(big), err)
-	}
-	if _, err := Result(n.Propose(cmd(n.Now(), "SET", "big", string(big)))); !errors.Is(err, ErrEntryTooLarge) {
-		t.Fatalf("Propose of a %d-byte value: %v", len(big), err)
-	}
-	// Just under the item limit still goes through, in one batch with others.
-	ok := make([]byte, maxWALEntry-maxBatchBytes-fsm.BatchHeaderRoom-128)
-	if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("ok"), ok}).Result(); err != nil {
-		t.Fatal(err)
-	}
-	if !n.IsLeader() {
-		t.Fatal("lost leadership")
-	}
-	got := n.FSM().Read(0, n.Now(), [][]byte{[]byte("STRLEN"), []byte("ok")}, nil)
-	if want := fmt.Sprintf(":%d\r\n", len(ok)); string(got) != want {
-		t.Fatalf("STRLEN ok: %q, want %q", got, want)
+// refused before raft logs it, and the node keeps serving. Bolt nodes
+// refuse it too: a cluster may mix stores.
+func TestRefusesEntriesTheWALCannotReadBack(t *testing.T) {
+	for _, store := range []string{LogStoreWAL, LogStoreBolt} {
+		t.Run(store, func(t *testing.T) {
+			n, err := Open(Config{NodeID: "n1", RaftAddr: freeAddr(t), RespAddr: "resp-n1", Dir: t.TempDir(), LogStore: store}, fsm.New(4, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { n.Shutdown() })
+			if err := n.Bootstrap(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "leader ready", func() bool { return n.ReadBarrier(context.Background()) == nil })
+			big := make([]byte, maxWALEntry)
+			if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("big"), big}).Result(); !errors.Is(err, ErrEntryTooLarge) {
+				t.Fatalf("Submit of a %d-byte value: %v", len(big), err)
+			}
+			if _, err := Result(n.Propose(cmd(n.Now(), "SET", "big", string(big)))); !errors.Is(err, ErrEntryTooLarge) {
+				t.Fatalf("Propose of a %d-byte value: %v", len(big), err)
+			}
+			// Just under the item limit still goes through.
+			ok := make([]byte, maxWALEntry-maxBatchBytes-fsm.BatchHeaderRoom-128)
+			if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("ok"), ok}).Result(); err != nil {
+				t.Fatal(err)
+			}
+			if !n.IsLeader() {
+				t.Fatal("lost leadership")
+			}
+			got := n.FSM().Read(0, n.Now(), [][]byte{[]byte("STRLEN"), []byte("ok")}, nil)
+			if want := fmt.Sprintf(":%d\r\n", len(ok)); string(got) != want {
+				t.Fatalf("STRLEN ok: %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -161,7 +161,7 @@ func openStores(cfg Config) (*stores, error) {
 		bolt.Close()
 		return nil, err
 	}
-	s.log, s.wal, s.meta = sizeCheckedLog{w}, w, meta
+	s.log, s.wal, s.meta = walLog{w}, w, meta
 	return s, nil
 }
 
@@ -211,12 +211,32 @@ func (s *stores) Close() error {
 	return err
 }
 
-// sizeCheckedLog refuses entries raft-wal could not read back. Submit and
+// walLog is the WAL as raft's LogStore, holding raft-wal v0.4.0 to the
+// interface's contract where it strays.
+type walLog struct{ *wal.WAL }
+
+// GetLog answers ErrLogNotFound outside FirstIndex..LastIndex. raft-wal's
+// head truncation only moves the log's first index; until the whole
+// segment goes, its entries below that stay readable (the open segments
+// keep the bounds they were opened with). raft takes a found entry below
+// the first index as a reason to replicate from the log instead of
+// sending a snapshot, so a follower's catch-up would depend on where
+// segment boundaries fall, and differ across a restart.
+func (l walLog) GetLog(idx uint64, log *raft.Log) error {
+	first, err := l.WAL.FirstIndex()
+	if err != nil {
+		return err
+	}
+	if idx < first {
+		return raft.ErrLogNotFound
+	}
+	return l.WAL.GetLog(idx, log)
+}
+
+// StoreLogs refuses entries raft-wal could not read back. Submit and
 // Propose refuse them first with a client error; this is the last line,
 // because a refused StoreLogs makes a leader step down.
-type sizeCheckedLog struct{ *wal.WAL }
-
-func (l sizeCheckedLog) StoreLogs(logs []*raft.Log) error {
+func (l walLog) StoreLogs(logs []*raft.Log) error {
 	for _, e := range logs {
 		if len(e.Data)+len(e.Extensions) > maxWALEntry {
 			return fmt.Errorf("%w: entry %d is %d bytes, the WAL's limit is %d", ErrEntryTooLarge, e.Index, len(e.Data)+len(e.Extensions), maxWALEntry)
@@ -225,7 +245,7 @@ func (l sizeCheckedLog) StoreLogs(logs []*raft.Log) error {
 	return l.WAL.StoreLogs(logs)
 }
 
-func (l sizeCheckedLog) StoreLog(e *raft.Log) error { return l.StoreLogs([]*raft.Log{e}) }
+func (l walLog) StoreLog(e *raft.Log) error { return l.StoreLogs([]*raft.Log{e}) }
 
 // sealFixFiler works around hashicorp/raft-wal#31 (fixed upstream by
 // #33, after v0.4.0): a tail truncation, which a follower does when a new

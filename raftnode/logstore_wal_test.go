@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -97,7 +98,7 @@ func TestWALRotationAndTruncationsSurviveReopen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &walHandle{t: t, w: sizeCheckedLog{w}, close: func() { w.Close(); meta.Close() }}
+		return &walHandle{t: t, w: walLog{w}, close: func() { w.Close(); meta.Close() }}
 	}
 	h := reopen()
 	for i := uint64(1); i <= 300; i += 3 { // batches of three, as group commits
@@ -129,6 +130,7 @@ func TestWALRotationAndTruncationsSurviveReopen(t *testing.T) {
 		}
 		return 1
 	}
+	h.expect(151, 290, term) // before a reopen too: the segment holding 150 is still open
 	h.close()
 	h = reopen() // raft-wal v0.4.0 fails here without sealFixFiler
 	h.expect(151, 290, term)
@@ -150,20 +152,27 @@ func TestWALRotationAndTruncationsSurviveReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h.close()
-	h = reopen()
-	defer h.close()
-	h.expect(151, 210, func(i uint64) uint64 {
+	term3 := func(i uint64) uint64 {
 		if i > 200 {
 			return 3
 		}
 		return 1
-	})
+	}
+	h.close()
+	h = reopen()
+	defer h.close()
+	h.expect(151, 210, term3)
+	// Compaction into the open tail segment: the entries below stay in
+	// its file but must not be served.
+	if err := h.w.DeleteRange(151, 205); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(206, 210, term3)
 }
 
 type walHandle struct {
 	t     *testing.T
-	w     sizeCheckedLog
+	w     walLog
 	close func()
 }
 
@@ -173,6 +182,12 @@ func (h *walHandle) expect(first, last uint64, term func(uint64) uint64) {
 	l, _ := h.w.LastIndex()
 	if f != first || l != last {
 		h.t.Fatalf("log spans %d..%d, want %d..%d", f, l, first, last)
+	}
+	for i := first - min(first, 40); i < first; i++ {
+		var below raft.Log
+		if err := h.w.GetLog(i, &below); !errors.Is(err, raft.ErrLogNotFound) {
+			h.t.Fatalf("GetLog(%d) below the first index %d: %v, want ErrLogNotFound", i, first, err)
+		}
 	}
 	for i := first; i <= last; i++ {
 		var got raft.Log

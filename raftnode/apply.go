@@ -45,8 +45,18 @@ func (n *Node) Submit(db int, now int64, args [][]byte) Ticket {
 // entries queued at the same moment into one disk write (BatchApplyCh), so
 // concurrent clients and pipelines share fsyncs.
 func (n *Node) Propose(entry []byte) raft.ApplyFuture {
+	if n.maxEntry > 0 && len(entry) > n.maxEntry {
+		return failedFuture{ErrEntryTooLarge}
+	}
 	return n.raft.Apply(entry, n.cfg.ApplyTimeout)
 }
+
+// failedFuture answers an entry refused before it reached raft.
+type failedFuture struct{ err error }
+
+func (f failedFuture) Error() error  { return f.err }
+func (f failedFuture) Index() uint64 { return 0 }
+func (f failedFuture) Response() any { return nil }
 
 // Result waits for fut and returns the FSM's RESP reply, or an error
 // classified as not-applied or uncertain.
@@ -60,6 +70,8 @@ func Result(fut raft.ApplyFuture) ([]byte, error) {
 
 func classify(err error) error {
 	switch {
+	case errors.Is(err, ErrEntryTooLarge):
+		return err // refused before raft logged it: nothing applied
 	case errors.Is(err, raft.ErrNotLeader):
 		return ErrNotLeader
 	case errors.Is(err, raft.ErrLeadershipTransferInProgress), errors.Is(err, raft.ErrEnqueueTimeout):

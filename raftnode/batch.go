@@ -1,6 +1,7 @@
 package raftnode
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 
@@ -32,6 +33,7 @@ type batcher struct {
 	raft        *raft.Raft
 	timeout     time.Duration // raft.Apply's enqueue timeout
 	maxInflight int
+	maxItem     int // largest command item a batch may take; 0: no limit
 
 	mu       sync.Mutex
 	cur      *batch   // accumulating; nil when empty
@@ -77,7 +79,31 @@ func newBatcher(n *Node, maxInflight int) *batcher {
 	if maxInflight < 1 {
 		maxInflight = 1
 	}
-	return &batcher{raft: n.raft, timeout: n.cfg.ApplyTimeout, maxInflight: maxInflight, kick: make(chan struct{}, 1), exited: make(chan struct{})}
+	b := &batcher{raft: n.raft, timeout: n.cfg.ApplyTimeout, maxInflight: maxInflight, kick: make(chan struct{}, 1), exited: make(chan struct{})}
+	if n.maxEntry > 0 {
+		// A batch is sealed once it reaches maxBatchBytes, so it holds
+		// less than that before its last item: limiting an item to the
+		// rest keeps every batch within the log's entry limit.
+		b.maxItem = n.maxEntry - maxBatchBytes - fsm.BatchHeaderRoom
+	}
+	return b
+}
+
+// itemBound is at least the size of args' batch item (length prefix,
+// kind, db, time, count, then each argument with its length), so a
+// command can be refused before it is copied.
+func itemBound(args [][]byte) int {
+	n := 5 * binary.MaxVarintLen64
+	for _, a := range args {
+		n += binary.MaxVarintLen64 + len(a)
+	}
+	return n
+}
+
+func failedTicket(err error) Ticket {
+	bt := &batch{done: make(chan struct{}), err: err}
+	close(bt.done)
+	return Ticket{b: bt}
 }
 
 // Submit queues one command and returns its ticket. It never blocks on raft.
@@ -85,12 +111,14 @@ func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		bt := &batch{done: make(chan struct{}), err: ErrNotApplied}
-		close(bt.done)
-		return Ticket{b: bt}
+		return failedTicket(ErrNotApplied)
 	}
 	if b.cur == nil {
 		b.cur = &batch{buf: make([]byte, fsm.BatchHeaderRoom, 512), done: make(chan struct{})}
+	}
+	if b.maxItem > 0 && itemBound(args) > b.maxItem {
+		b.mu.Unlock()
+		return failedTicket(ErrEntryTooLarge)
 	}
 	cur := b.cur
 	cur.buf = fsm.AppendBatchItem(cur.buf, db, now, args)

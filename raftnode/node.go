@@ -9,14 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	"go.etcd.io/bbolt"
 
 	"github.com/quoris/quoris/fsm"
 )
@@ -34,9 +31,10 @@ type Config struct {
 	HeartbeatTimeout  time.Duration
 	ElectionTimeout   time.Duration
 	ApplyTimeout      time.Duration
-	NoSync            bool  // raft-boltdb NoSync: NOT durable, benchmarking only
-	MaxInflight       int   // command batches in raft at once; more queue up and go out together
-	ClockSkew         int64 // ms added to this node's clock; for fault tests only
+	NoSync            bool   // skip the raft log's fsyncs: NOT durable, benchmarking only
+	LogStore          string // LogStoreWAL or LogStoreBolt for a new data directory; "": DefaultLogStore
+	MaxInflight       int    // command batches in raft at once; more queue up and go out together
+	ClockSkew         int64  // ms added to this node's clock; for fault tests only
 	Logger            *slog.Logger
 }
 
@@ -46,7 +44,7 @@ type Node struct {
 	raft    *raft.Raft
 	fsm     *fsm.FSM
 	trans   *raft.NetworkTransport
-	store   *raftboltdb.BoltStore
+	stores  *stores
 	log     *slog.Logger
 	verify  *verifier
 	batch   *batcher
@@ -54,6 +52,9 @@ type Node struct {
 	stop    chan struct{}
 	stopped atomic.Bool
 	hadData bool
+	// maxEntry is the largest entry any log store can hold (0: no
+	// limit); larger commands are refused before raft sees them.
+	maxEntry int
 }
 
 // Open starts raft for cfg on f. It never bootstraps; see Bootstrap.
@@ -72,19 +73,21 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	}
 	hl := NewHCLog(cfg.Logger, "raft", hclog.Info)
 
-	store, err := raftboltdb.New(raftboltdb.Options{
-		Path:   filepath.Join(cfg.Dir, "raft.db"),
-		NoSync: cfg.NoSync,
-		// Log compaction frees many pages; by default bbolt rewrites its
-		// whole freelist on every commit, which makes each group commit
-		// slower as the log churns. The map freelist, rebuilt on open,
-		// keeps commits proportional to the batch.
-		BoltOptions: &bbolt.Options{Timeout: time.Second, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType},
-	})
+	st, err := openStores(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open raft log: %w", err)
+		return nil, err
 	}
-	logs := newLogCache(store, 4096, logCacheBytes)
+	n, err := openRaft(cfg, f, st, hl)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// openRaft starts raft on st; the caller closes st if it fails.
+func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error) {
+	logs := newLogCache(st.log, 4096, logCacheBytes)
 	files, err := newSnapStore(cfg.Dir, snapRetain, cfg.Logger.With("component", "raft.snapshot"))
 	if err != nil {
 		return nil, err
@@ -99,8 +102,9 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 		return nil, fmt.Errorf("raft transport on %s: %w", cfg.RaftAddr, err)
 	}
 	trans := raft.NewNetworkTransportWithLogger(layer, 4, 10*time.Second, hl.Named("transport"))
-	hadData, err := raft.HasExistingState(logs, store, snaps)
+	hadData, err := raft.HasExistingState(logs, st.stable, snaps)
 	if err != nil {
+		trans.Close()
 		return nil, err
 	}
 
@@ -125,14 +129,16 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	if cfg.TrailingLogs > 0 {
 		rc.TrailingLogs = cfg.TrailingLogs
 	}
-	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, store, snaps, trans)
+	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, st.stable, snaps, trans)
 	if err != nil {
 		trans.Close()
-		store.Close()
 		return nil, err
 	}
-	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, store: store, log: cfg.Logger,
+	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, stores: st, log: cfg.Logger,
 		stop: make(chan struct{}), hadData: hadData}
+	// Whatever this node's store: a cluster may mix stores, and an entry
+	// a bolt leader logged would stall a WAL follower that cannot read it.
+	n.maxEntry = maxWALEntry
 	n.verify = newVerifier(r)
 	n.batch = newBatcher(n, cfg.MaxInflight)
 	go n.batch.run(n.stop)
@@ -145,6 +151,9 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 	}
 	return n, nil
 }
+
+// LogStore is the log store this node uses: LogStoreWAL or LogStoreBolt.
+func (n *Node) LogStore() string { return n.stores.kind }
 
 // HadState reports whether the node found existing raft state on disk.
 func (n *Node) HadState() bool { return n.hadData }
@@ -204,7 +213,7 @@ func (n *Node) Shutdown() error {
 	}
 	err := n.raft.Shutdown().Error()
 	n.trans.Close()
-	if cerr := n.store.Close(); err == nil {
+	if cerr := n.stores.Close(); err == nil {
 		err = cerr
 	}
 	return err

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/quoris/quoris/raftnode"
 )
 
 // Config is the server's configuration: every field is a flag, a YAML key
@@ -35,6 +37,7 @@ type Config struct {
 	ApplyTimeout      time.Duration `mapstructure:"apply-timeout"`
 	RaftNoSync        bool          `mapstructure:"raft-nosync"`
 	RaftMaxInflight   int           `mapstructure:"raft-max-inflight"`
+	RaftLogStore      string        `mapstructure:"raft-log-store"`
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
 	PprofAddr         string        `mapstructure:"pprof-addr"`
@@ -66,6 +69,7 @@ var settings = []setting{
 	{"raft-election-timeout", 500 * time.Millisecond, "candidate election timeout"},
 	{"apply-timeout", 10 * time.Second, "how long a write may wait to enter the raft queue"},
 	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
+	{"raft-log-store", raftnode.DefaultLogStore, "raft log store for a new data directory: wal or bolt (an existing directory keeps its own)"},
 	{"raft-max-inflight", 1, "client command batches in raft at once; commands arriving meanwhile share the next log entry"},
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
@@ -215,6 +219,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("databases must be between 1 and 65536")
 	case c.RaftMaxInflight < 1 || c.RaftMaxInflight > 64:
 		return fmt.Errorf("raft-max-inflight must be between 1 and 64")
+	case !raftnode.ValidLogStore(c.RaftLogStore):
+		return fmt.Errorf("raft-log-store must be wal or bolt, not %q", c.RaftLogStore)
 	case c.FollowerMode != "proxy" && c.FollowerMode != "redirect":
 		return fmt.Errorf("follower-mode must be proxy or redirect, not %q", c.FollowerMode)
 	case c.Dir == "":

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/quoris/quoris/raftnode"
 )
 
 func TestLoadConfigPrecedence(t *testing.T) {
@@ -22,7 +24,8 @@ func TestLoadConfigPrecedence(t *testing.T) {
 	}{
 		{"defaults", []string{"--dir", filepath.Join(dir, "d0")}, nil, func(t *testing.T, c *Config) {
 			if c.Port != 6379 || c.Bind != "127.0.0.1" || c.NodeID != "node1" || c.RaftAddr != "127.0.0.1:16379" ||
-				c.Databases != 16 || c.FollowerMode != "proxy" || c.HeartbeatTimeout != 500*time.Millisecond {
+				c.Databases != 16 || c.FollowerMode != "proxy" || c.HeartbeatTimeout != 500*time.Millisecond ||
+				c.RaftLogStore != raftnode.DefaultLogStore {
 				t.Fatalf("%+v", c)
 			}
 		}},
@@ -57,6 +60,18 @@ func TestLoadConfigPrecedence(t *testing.T) {
 			map[string]string{"GOGC": "30", "QUORIS_GC_PERCENT": "70"}, func(t *testing.T, c *Config) {
 				if c.GCPercent != 70 {
 					t.Fatalf("gc-percent %d", c.GCPercent)
+				}
+			}},
+		{"raft-log-store from env", []string{"--dir", filepath.Join(dir, "d7")},
+			map[string]string{"QUORIS_RAFT_LOG_STORE": "bolt"}, func(t *testing.T, c *Config) {
+				if c.RaftLogStore != "bolt" {
+					t.Fatalf("raft-log-store %q", c.RaftLogStore)
+				}
+			}},
+		{"raft-log-store flag beats env", []string{"--dir", filepath.Join(dir, "d8"), "--raft-log-store", "wal"},
+			map[string]string{"QUORIS_RAFT_LOG_STORE": "bolt"}, func(t *testing.T, c *Config) {
+				if c.RaftLogStore != "wal" {
+					t.Fatalf("raft-log-store %q", c.RaftLogStore)
 				}
 			}},
 	}
@@ -116,6 +131,7 @@ func TestConfigValidation(t *testing.T) {
 		{"--follower-mode", "sideways"},
 		{"--dir", ""},
 		{"--gc-percent", "0"},
+		{"--raft-log-store", "leveldb"},
 		{"--gc-percent", "-2"},
 		{"--no-such-flag"},
 	}

@@ -54,6 +54,7 @@ func run(args []string) error {
 		ApplyTimeout:      cfg.ApplyTimeout,
 		NoSync:            cfg.RaftNoSync,
 		MaxInflight:       cfg.RaftMaxInflight,
+		LogStore:          cfg.RaftLogStore,
 		SnapshotBytes:     cfg.SnapshotBytes,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
 		Logger:            logger,
@@ -83,7 +84,7 @@ func run(args []string) error {
 		node.Shutdown()
 		return err
 	}
-	logger.Info("quoris ready", "addr", cfg.RespAddr(), "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap)
+	logger.Info("quoris ready", "addr", cfg.RespAddr(), "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap, "log_store", node.LogStore())
 
 	if cfg.PprofAddr != "" {
 		go func() {

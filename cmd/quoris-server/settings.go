@@ -50,6 +50,7 @@ func (s *settingsView) values() map[string]string {
 		"apply-timeout":            c.ApplyTimeout.String(),
 		"raft-nosync":              yesno(c.RaftNoSync),
 		"raft-max-inflight":        strconv.Itoa(c.RaftMaxInflight),
+		"raft-log-store":           s.node.LogStore(),
 		"loglevel":                 c.LogLevel,
 		"gc-percent":               strconv.Itoa(gcPercent()),
 		"save":                     "",

@@ -40,7 +40,7 @@ func lzfCompress(in []byte, outLen int) []byte {
 		ref := int(htab[slot])
 		htab[slot] = int32(ip)
 		off := ip - ref - 1
-		if ref > 0 && off >= 0 && off < lzfMaxOff && ip+4 < inLen &&
+		if ref > 0 && off >= 0 && off < lzfMaxOff &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			n := 2
 			maxlen := inLen - ip - n

@@ -31,8 +31,7 @@ const (
 	TypeStreamListpacks2  = 19
 	quicklistNodePlain    = 1
 	quicklistNodePacked   = 2
-	quicklistFillBytes    = 8192 // list-max-listpack-size -2
-	quicklistSafetyLimit  = 8192
+	quicklistFillBytes    = 8192    // list-max-listpack-size -2
 	quicklistLargeElement = 1 << 30 // packed_threshold
 )
 
@@ -178,8 +177,8 @@ type qlNode struct {
 
 // quicklistNodes packs elements as RPUSH fills a Redis 7.0 quicklist with
 // list-max-listpack-size -2: an element joins the tail node while the
-// node's size plus the element and its estimated overhead stays within
-// 8 KB (_quicklistNodeAllowInsert); a huge element gets a plain node.
+// node's size plus the element's length plus 8 stays within 8 KB
+// (_quicklistNodeAllowInsert); a huge element gets a plain node.
 func quicklistNodes(elems [][]byte) []qlNode {
 	var nodes []qlNode
 	var cur *Listpack
@@ -196,22 +195,9 @@ func quicklistNodes(elems [][]byte) []qlNode {
 			nodes = append(nodes, qlNode{plain: e})
 			continue
 		}
-		if cur != nil {
-			overhead := 1
-			if sz >= 254 {
-				overhead = 5
-			}
-			switch {
-			case sz < 64:
-				overhead++
-			case sz < 16384:
-				overhead += 2
-			default:
-				overhead += 5
-			}
-			if cur.Size()+sz+overhead > quicklistFillBytes {
-				flush()
-			}
+		// SIZE_ESTIMATE_OVERHEAD: 8 bytes per entry, an overestimate.
+		if cur != nil && cur.Size()+sz+8 > quicklistFillBytes {
+			flush()
 		}
 		if cur == nil {
 			cur = NewListpack()

@@ -15,7 +15,6 @@ var (
 	errBusyKey        = errors.New("BUSYKEY Target key name already exists.")
 	errDumpPayload    = errors.New("ERR DUMP payload version or checksum are wrong")
 	errBadDataFormat  = errors.New("ERR Bad data format")
-	errRestoreStream  = errors.New("ERR Bad data format: quoris has no stream type to restore this value into")
 	errRestoreTTL     = errors.New("ERR Invalid TTL value, must be >= 0")
 	errRestoreIdle    = errors.New("ERR Invalid IDLETIME value, must be >= 0")
 	errRestoreFreq    = errors.New("ERR Invalid FREQ value, must be >= 0 and <= 255")
@@ -153,9 +152,9 @@ func cmdRestore(c *Ctx) error {
 	switch {
 	case errors.Is(err, rdb.ErrChecksum):
 		return errDumpPayload
-	case errors.Is(err, rdb.ErrUnsupported):
-		return errRestoreStream
 	case err != nil:
+		// Stream payloads (rdb.ErrUnsupported) included: quoris has no
+		// stream type, and Redis answers the same to any it cannot load.
 		return errBadDataFormat
 	}
 	if ttl != 0 && !o.absTTL {

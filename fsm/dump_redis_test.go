@@ -16,7 +16,9 @@ type dumpCase struct {
 
 func dumpCases(rng *rand.Rand) []dumpCase {
 	rep := strings.Repeat
-	str := func(v string) dumpCase { return dumpCase{"string " + strconv.Quote(trunc(v)), [][]string{{"SET", "k", v}}} }
+	str := func(v string) dumpCase {
+		return dumpCase{"string " + strconv.Quote(trunc(v)), [][]string{{"SET", "k", v}}}
+	}
 	var cs []dumpCase
 	for _, v := range []string{"", "0", "-1", "127", "128", "-128", "-129", "32767", "32768", "-32769",
 		"2147483647", "2147483648", "-2147483648", "-2147483649", "12345678901", "123456789012", "9223372036854775807",

@@ -165,12 +165,11 @@ func (r *Reader) readLen() (n uint64, enc bool, err error) {
 	return 0, false, ErrFormat
 }
 
-// ReadLen reads a plain length (a special encoding is an error).
+// ReadLen reads a length. Like rdbLoadLen(rdb, NULL), a special-encoding
+// byte where a length is expected is not an error: its 6-bit number is
+// the length.
 func (r *Reader) ReadLen() (uint64, error) {
-	n, enc, err := r.readLen()
-	if err == nil && enc {
-		err = ErrFormat
-	}
+	n, _, err := r.readLen()
 	return n, err
 }
 
@@ -216,6 +215,11 @@ func (r *Reader) ReadString() ([]byte, error) {
 		c, err := r.take(clen)
 		if err != nil {
 			return nil, err
+		}
+		if ulen == 0 {
+			// lzf_decompress answers 0 on any error, which Redis takes for
+			// the expected length: whatever the data, the string is empty.
+			return []byte{}, nil
 		}
 		// LZF expands at most about 256/3 times; a larger claimed size is
 		// corrupt, and refusing it avoids allocating for it.

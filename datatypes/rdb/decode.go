@@ -279,14 +279,24 @@ func decodeBlob(t byte, blob []byte, lim Limits) (*Value, error) {
 	}
 	v := &Value{Kind: KindZSet, Compact: len(items)/2 <= lim.ZSetMaxListpackEntry}
 	for i := 0; i < len(items); i += 2 {
-		score, err := strconv.ParseFloat(string(items[i+1]), 64)
-		if (err != nil && !math.IsInf(score, 0)) || math.IsNaN(score) {
+		score := zzlStrtod(items[i+1])
+		if math.IsNaN(score) {
 			return nil, ErrFormat
 		}
 		v.ZSet = append(v.ZSet, ZEntry{Member: items[i], Score: score})
 	}
 	sortZSet(v)
 	return v, nil
+}
+
+// zzlStrtod reads a listpack score as Redis does: strtod over at most 127
+// bytes, 0 when there is no number at all. Redis never validates it.
+func zzlStrtod(b []byte) float64 {
+	if len(b) > 127 {
+		b = b[:127]
+	}
+	f, _ := scanDouble(b)
+	return f
 }
 
 // uniquePairs refuses a field (or member) that appears twice.

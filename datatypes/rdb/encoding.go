@@ -293,6 +293,10 @@ func scanDouble(b []byte) (float64, bool) {
 		if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 			return f, true
 		}
+		// C reads a hex float without a binary exponent; Go wants one.
+		if f, err := strconv.ParseFloat(s+"p0", 64); (err == nil || errors.Is(err, strconv.ErrRange)) && len(s) > 2 && (s[1]|0x20 == 'x' || s[2]|0x20 == 'x') {
+			return f, true
+		}
 	}
 	return 0, false
 }

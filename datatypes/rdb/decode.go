@@ -159,6 +159,14 @@ func decodeSet(r *Reader, lim Limits) (*Value, error) {
 		}
 		v.Elems = append(v.Elems, s)
 	}
+	if v.Compact {
+		// An intset iterates in numeric order.
+		vals, _ := sortedInts(v.Elems)
+		v.Elems = v.Elems[:0]
+		for _, x := range vals {
+			v.Elems = append(v.Elems, strconv.AppendInt(nil, x, 10))
+		}
+	}
 	return v, nil
 }
 

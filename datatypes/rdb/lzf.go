@@ -1,6 +1,9 @@
 package rdb
 
-import "errors"
+import (
+	"errors"
+	"sync"
+)
 
 // ErrLZF reports compressed data that does not decode to its stated size.
 var ErrLZF = errors.New("rdb: invalid LZF data")
@@ -18,6 +21,25 @@ const (
 
 func lzfIdx(h uint32) uint32 { return ((h >> (3*8 - lzfHLog)) - h*5) & (lzfHSize - 1) }
 
+// lzfTable is the compressor's hash table. Slots hold gen<<32 | position;
+// a slot from another generation is empty, so reusing a table (from the
+// pool) needs no clearing: 2^16 slots are too many to zero per string.
+type lzfTable struct {
+	slot [lzfHSize]uint64
+	gen  uint64
+}
+
+var lzfTables = sync.Pool{New: func() any { return new(lzfTable) }}
+
+func (t *lzfTable) get(i uint32) int {
+	if s := t.slot[i]; s>>32 == t.gen {
+		return int(uint32(s))
+	}
+	return 0
+}
+
+func (t *lzfTable) set(i uint32, pos int) { t.slot[i] = t.gen<<32 | uint64(uint32(pos)) }
+
 // lzfCompress compresses in into at most outLen bytes, or returns nil when
 // the result would not fit (Redis then stores the string verbatim). It
 // follows liblzf's lzf_compress step for step, with the hash table zeroed
@@ -27,8 +49,16 @@ func lzfCompress(in []byte, outLen int) []byte {
 	if inLen == 0 || outLen <= 0 {
 		return nil
 	}
-	htab := make([]int32, lzfHSize)
-	out := make([]byte, outLen)
+	htab := lzfTables.Get().(*lzfTable)
+	defer lzfTables.Put(htab)
+	htab.gen++
+	if htab.gen == 1<<32 {
+		*htab = lzfTable{gen: 1}
+	}
+	// One spare byte: closing a literal run right after the buffer filled
+	// writes one past outLen before the size check refuses it, as liblzf
+	// does into the outlen+1 bytes Redis allocates.
+	out := make([]byte, outLen+1)
 	op, ip, lit := 1, 0, 0 // op starts past the first literal run's header
 	var hval uint32
 	if inLen >= 2 {
@@ -37,8 +67,8 @@ func lzfCompress(in []byte, outLen int) []byte {
 	for ip < inLen-2 {
 		hval = hval<<8 | uint32(in[ip+2])
 		slot := lzfIdx(hval)
-		ref := int(htab[slot])
-		htab[slot] = int32(ip)
+		ref := htab.get(slot)
+		htab.set(slot, ip)
 		off := ip - ref - 1
 		if ref > 0 && off >= 0 && off < lzfMaxOff &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
@@ -77,7 +107,7 @@ func lzfCompress(in []byte, outLen int) []byte {
 			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
 			for k := 0; k < 2; k++ {
 				hval = hval<<8 | uint32(in[ip+2])
-				htab[lzfIdx(hval)] = int32(ip)
+				htab.set(lzfIdx(hval), ip)
 				ip++
 			}
 			continue

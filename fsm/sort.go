@@ -302,7 +302,7 @@ func sortVector(c *Ctx, vector []sortItem, o sortOpts) error {
 		}
 		return bytes.Compare(cString(a), cString(b))
 	}
-	slices.SortStableFunc(vector, func(a, b sortItem) int {
+	cmp := func(a, b sortItem) int {
 		var r int
 		switch {
 		case !o.alpha:
@@ -332,7 +332,15 @@ func sortVector(c *Ctx, vector []sortItem, o sortOpts) error {
 			return -r
 		}
 		return r
-	})
+	}
+	if o.alpha {
+		slices.SortStableFunc(vector, cmp)
+	} else {
+		// Numeric order is total (equal weights fall back to the elements'
+		// bytes, and equal elements are interchangeable): no need for the
+		// slower stable sort.
+		slices.SortFunc(vector, cmp)
+	}
 	if convErr {
 		return errSortScores
 	}

@@ -254,3 +254,7 @@ func (z *ZSet) Append(member string, score float64) bool {
 	z.byScore.Load(ZItem{Score: score, Member: member})
 	return true
 }
+
+// ConvertToSkiplist is zsetConvert(OBJ_ENCODING_SKIPLIST), which SORT does
+// to the sorted set it reads. One way, as in Redis.
+func (z *ZSet) ConvertToSkiplist() { z.skiplist = true }

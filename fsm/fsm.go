@@ -282,7 +282,7 @@ func (f *FSM) exec(c *Ctx, write bool) {
 		c.ErrorString("ERR unknown command '" + string(c.Args[0]) + "'")
 	case !cmd.ArityOK(len(c.Args)):
 		c.ErrorString("ERR wrong number of arguments for '" + cmd.Name + "' command")
-	case cmd.Write && !write:
+	case !write && cmd.Writes(c.Args):
 		c.ErrorString("ERR internal: write command on the read path")
 	default:
 		mark := c.Mark()

@@ -47,7 +47,22 @@ func (s *Spec) ArityOK(argc int) bool {
 type Command struct {
 	Spec
 	Write bool // derived from the "write" flag at registration
-	Run   func(c *Ctx) error
+	// WritesIf narrows Write for a command that changes state only with
+	// some arguments (SORT changes it only with STORE): given the whole
+	// argument list, it says whether this invocation writes. Nil means
+	// Write decides alone. It must not under-report: a handler that
+	// stores on the read path is refused.
+	WritesIf func(args [][]byte) bool
+	Run      func(c *Ctx) error
+}
+
+// Writes reports whether this invocation must go through the log; the
+// dispatcher routes by it, the rest runs on the read path.
+func (c *Command) Writes(args [][]byte) bool {
+	if c.Write && c.WritesIf != nil {
+		return c.WritesIf(args)
+	}
+	return c.Write
 }
 
 // Table maps lower-case command names to commands.
@@ -72,6 +87,8 @@ func NewTable() *Table {
 		registerLists,
 		registerZSets,
 		registerGeo,
+		registerDump,
+		registerSort,
 	} {
 		register(t)
 	}

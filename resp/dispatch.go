@@ -76,8 +76,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		}
 		cl.setLast(c.Name)
 		db := cl.DB()
+		writes := c.Writes(args)
 		switch {
-		case !c.Write && (cl.readonly || s.node.IsLeader()):
+		case !writes && (cl.readonly || s.node.IsLeader()):
 			s.flush(cl)
 			if !cl.readonly && !readsBarriered {
 				if err := s.node.ReadBarrier(context.Background()); err != nil {
@@ -88,13 +89,13 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
-		case c.Write && s.node.IsLeader() && c.Has("blocking"):
+		case writes && s.node.IsLeader() && c.Has("blocking"):
 			readsBarriered = false
 			s.flush(cl)
 			if reply := s.block(cl, c, args, db); reply != nil {
 				conn.WriteRaw(reply)
 			}
-		case c.Write && s.node.IsLeader():
+		case writes && s.node.IsLeader():
 			readsBarriered = false
 			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args})
 		default:

@@ -108,7 +108,7 @@ func cmdSadd(c *Ctx) error {
 	}
 	var added int64
 	for _, m := range c.Args[2:] {
-		if s.Add(string(m)) {
+		if s.Add(string(m), c.Limits()) {
 			added++
 		}
 	}
@@ -235,7 +235,7 @@ func cmdSpop(c *Ctx) error {
 		// Redis answers with SUNION of the one set, so the reply comes in
 		// the order of a freshly built set (numeric when it would be an
 		// intset), and then deletes the key.
-		setReply(c, setUnionOf([]*datatypes.Set{s}))
+		setReply(c, setUnionOf([]*datatypes.Set{s}, c.Limits()))
 		c.Delete(key)
 	case (size-count)*spopMoveStrategyMul > count:
 		c.Array(int(count))
@@ -252,7 +252,7 @@ func cmdSpop(c *Ctx) error {
 			if kept == nil {
 				kept = datatypes.NewSetFor(m)
 			}
-			kept.Add(m)
+			kept.Add(m, c.Limits())
 			s.Remove(m)
 		}
 		setReply(c, s)
@@ -351,7 +351,7 @@ func cmdSmove(c *Ctx) error {
 	} else {
 		dst, dstIt, _ = setOwn(c, dstKey)
 	}
-	if dst.Add(m) {
+	if dst.Add(m, c.Limits()) {
 		c.Set(dstKey, dstIt)
 	}
 	c.Int(1)

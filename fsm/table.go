@@ -70,6 +70,7 @@ func NewTable() *Table {
 		registerLists,
 		registerZSets,
 		registerGeo,
+		registerSettings,
 	} {
 		register(t)
 	}

@@ -222,12 +222,13 @@ options:
 	var score float64
 	if z == nil && !f.xx {
 		// A first member too long for a listpack makes a skiplist at once.
-		z = datatypes.NewZSetEncoded(len(c.Args[i+1]) > datatypes.ZSetMaxListpackValue)
+		lim := c.Limits()
+		z = datatypes.NewZSetEncoded(lim.ZSetMaxListpackEntries == 0 || int64(len(c.Args[i+1])) > lim.ZSetMaxListpackValue)
 		it = c.NewItem(zsetValue{z})
 	}
 	if z != nil {
 		for j, s := range scores {
-			res, newScore, err := zsetAdd(z, c.Arg(i+2*j+1), s, f)
+			res, newScore, err := zsetAdd(z, c.Arg(i+2*j+1), s, f, c.Limits())
 			if err != nil {
 				if added+updated > 0 {
 					c.Set(key, it)
@@ -274,13 +275,13 @@ const (
 // zsetAdd is Redis's zsetAdd: NX/XX/GT/LT/INCR against one member. A
 // member is moved only when its score really changes (-0 and 0 are the
 // same score), while the reply reports the score as computed.
-func zsetAdd(z *datatypes.ZSet, member string, score float64, f zaddFlags) (zaddResult, float64, error) {
+func zsetAdd(z *datatypes.ZSet, member string, score float64, f zaddFlags, lim datatypes.Limits) (zaddResult, float64, error) {
 	cur, exists := z.Score(member)
 	if !exists {
 		if f.xx {
 			return zaddNop, 0, nil
 		}
-		z.Insert(member, score)
+		z.Insert(member, score, lim)
 		return zaddAdded, score, nil
 	}
 	if f.nx {

@@ -18,7 +18,7 @@ import (
 
 // Version is the format version written by this build. Readers accept
 // versions up to it.
-const Version = 1
+const Version = 2 // 2: setting records (tagSetting)
 
 var magic = [8]byte{'Q', 'U', 'O', 'R', 'I', 'S', 'N', 'P'}
 
@@ -29,7 +29,10 @@ const (
 	tagKey    byte = 'K'
 	tagDB     byte = 'D'
 	tagTomb   byte = 'T'
-	tagEnd    byte = 'E'
+	// tagSetting is a replicated configuration setting (CONFIG SET of an
+	// encoding threshold ...): name, value. Version 1 snapshots have none.
+	tagSetting byte = 'C'
+	tagEnd     byte = 'E'
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -154,6 +157,14 @@ func (w *Writer) Node(id, addr string) error {
 	w.buf = append(w.buf, tagNode)
 	w.str(id)
 	w.str(addr)
+	return w.flushRecord()
+}
+
+// Setting records a replicated configuration setting's value.
+func (w *Writer) Setting(name, value string) error {
+	w.buf = append(w.buf, tagSetting)
+	w.str(name)
+	w.str(value)
 	return w.flushRecord()
 }
 

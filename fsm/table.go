@@ -22,6 +22,9 @@ type Spec struct {
 	// the one place key positions come from: COMMAND GETKEYS, blocking,
 	// scripting and slot routing all ask KeyArgs.
 	Keys func(args [][]byte) [][]byte
+	// KeySpecs carry the flags of each key for COMMAND GETKEYSANDFLAGS.
+	// Table.Add fills them from Redis's table by name when left nil.
+	KeySpecs []KeySpec
 }
 
 // Has reports whether the spec carries flag.
@@ -52,12 +55,13 @@ type Command struct {
 
 // Table maps lower-case command names to commands.
 type Table struct {
-	cmds map[string]*Command
+	cmds     map[string]*Command
+	keySpecs map[string][]KeySpec
 }
 
 // NewTable returns a table holding every data command quoris implements.
 func NewTable() *Table {
-	t := &Table{cmds: make(map[string]*Command)}
+	t := &Table{cmds: make(map[string]*Command), keySpecs: redisKeySpecs()}
 	for _, register := range []func(*Table){
 		registerStrings,
 		registerKeys,
@@ -82,6 +86,9 @@ func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
 		c.Write = c.Has("write")
+		if c.KeySpecs == nil {
+			c.KeySpecs = t.keySpecs[c.Name]
+		}
 		if _, dup := t.cmds[c.Name]; dup {
 			panic("fsm: duplicate command " + c.Name)
 		}

@@ -188,8 +188,8 @@ func (s *Server) routeErr(err error, c *fsm.Command, args [][]byte) string {
 
 func movedErr(c *fsm.Command, args [][]byte, addr string) string {
 	slot := 0
-	if c.FirstKey > 0 && c.FirstKey < len(args) {
-		slot = keySlot(args[c.FirstKey])
+	if keys := c.KeyArgs(args); len(keys) > 0 {
+		slot = keySlot(keys[0])
 	}
 	return "MOVED " + strconv.Itoa(slot) + " " + addr
 }

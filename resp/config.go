@@ -278,7 +278,8 @@ func configRewrite(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	}
 	vals := map[string]string{}
 	for _, p := range redisconf.All() {
-		if _, owned := s.ownedSetting(p.Name); owned || p.Hidden {
+		// Replicated settings persist in the raft log and snapshots.
+		if _, owned := s.ownedSetting(p.Name); owned || p.Hidden || fsm.IsReplicatedSetting(p.Name) {
 			continue
 		}
 		if v := s.paramValue(p); v != p.Default {
@@ -296,8 +297,9 @@ func configRewrite(s *Server, cl *client, args [][]byte, out []byte) []byte {
 }
 
 // Rewriter is implemented by Settings that can write the configuration
-// back to a file (CONFIG REWRITE): redis holds the Redis parameters whose
-// values differ from Redis's defaults, by name; the Settings adds its own.
+// back to a file (CONFIG REWRITE): redis holds the node-local Redis
+// parameters whose values differ from Redis's defaults, by name (any other
+// Redis parameter is at its default); the Settings adds its own.
 type Rewriter interface {
 	Rewrite(redis map[string]string) error
 }
@@ -318,4 +320,26 @@ func (s *Server) resetStats() {
 	fst.KeyspaceHits.Store(0)
 	fst.KeyspaceMiss.Store(0)
 	fst.AppliedCmds.Store(0)
+}
+
+// LoadConfig sets node-local Redis parameters from the operator's
+// configuration file at start, validated as CONFIG SET validates them.
+// Replicated parameters are refused: their values are cluster state,
+// changed with CONFIG SET and kept in the raft log and snapshots.
+func (s *Server) LoadConfig(vals map[string]string) error {
+	for name, v := range vals {
+		p := redisconf.Lookup(name)
+		if p == nil {
+			return fmt.Errorf("unknown Redis parameter %q", name)
+		}
+		if fsm.IsReplicatedSetting(p.Name) {
+			return fmt.Errorf("%s is a replicated setting: set it with CONFIG SET, not in the configuration file", p.Name)
+		}
+		nv, err := p.Normalize(s.conf.get(p), v)
+		if err != nil {
+			return fmt.Errorf("%s %q: %v", p.Name, v, err)
+		}
+		s.conf.set(p.Name, nv)
+	}
+	return nil
 }

@@ -97,12 +97,15 @@ type Writer struct {
 	count uint64
 	buf   []byte
 	err   error
+	// version is written in the header: Version, or an older one a test
+	// writes to check that old snapshots stay readable.
+	version uint64
 }
 
 // NewWriter starts a snapshot on w.
 func NewWriter(w io.Writer) *Writer {
 	crc := crc32.New(castagnoli)
-	return &Writer{w: bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<16), crc: crc}
+	return &Writer{w: bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<16), crc: crc, version: Version}
 }
 
 func (w *Writer) flushRecord() error {
@@ -145,7 +148,7 @@ func (w *Writer) str(s string) {
 // Header writes the magic, the version and h.
 func (w *Writer) Header(h Header) error {
 	w.buf = append(w.buf, magic[:]...)
-	w.buf = binary.AppendUvarint(w.buf, Version)
+	w.buf = binary.AppendUvarint(w.buf, w.version)
 	w.buf = append(w.buf, tagHeader)
 	w.buf = binary.AppendVarint(w.buf, h.Now)
 	w.buf = binary.AppendUvarint(w.buf, uint64(h.Databases))

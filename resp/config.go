@@ -3,6 +3,8 @@ package resp
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -112,10 +114,27 @@ func (s *Server) paramValue(p *redisconf.Param) string {
 	if v, ok := s.ownedSetting(p.Name); ok {
 		return v
 	}
+	if live := s.liveValue(p.Name); live != "" {
+		return live
+	}
 	if fsm.IsReplicatedSetting(p.Name) {
 		return s.fsm.Setting(p.Name)
 	}
 	return s.conf.get(p)
+}
+
+// liveValue is what the process is actually doing for the parameters it
+// cannot change at run time when no operator configuration answers for
+// them: the port it listens on, its working directory. "" otherwise.
+func (s *Server) liveValue(name string) string {
+	switch name {
+	case "port":
+		return strconv.Itoa(s.tcpPort())
+	case "dir":
+		wd, _ := os.Getwd()
+		return wd
+	}
+	return ""
 }
 
 // configGet answers CONFIG GET: for each argument, the parameter of that
@@ -218,9 +237,14 @@ func configSet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		if ch.param == nil {
 			continue
 		}
-		v, err := ch.param.Normalize(s.paramValue(ch.param), ch.value)
+		cur := s.paramValue(ch.param)
+		v, err := ch.param.Normalize(cur, ch.value)
 		if err != nil {
 			return appendErrStr(out, configSetErr(ch.arg, err))
+		}
+		if !ch.owned && s.liveValue(ch.name) != "" && v != cur {
+			// Redis would rebind; quoris listens where it started.
+			return appendErrStr(out, configSetErr(ch.arg, redisconf.ErrImmutable))
 		}
 		ch.value = v
 		if !ch.owned && fsm.IsReplicatedSetting(ch.name) {
@@ -279,7 +303,7 @@ func configRewrite(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	vals := map[string]string{}
 	for _, p := range redisconf.All() {
 		// Replicated settings persist in the raft log and snapshots.
-		if _, owned := s.ownedSetting(p.Name); owned || p.Hidden || fsm.IsReplicatedSetting(p.Name) {
+		if _, owned := s.ownedSetting(p.Name); owned || p.Hidden || fsm.IsReplicatedSetting(p.Name) || s.liveValue(p.Name) != "" {
 			continue
 		}
 		if v := s.paramValue(p); v != p.Default {

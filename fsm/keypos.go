@@ -1,6 +1,10 @@
 package fsm
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/quoris/quoris/datatypes"
+)
 
 // KeyArgs returns the key arguments of args (args[0] is the command name)
 // as COMMAND GETKEYS reports them: Spec.Keys for a command with movable
@@ -121,5 +125,25 @@ func atoi(b []byte) int64 {
 // withKeys sets a movable-keys command's Spec.Keys.
 func withKeys(c *Command, keys func(args [][]byte) [][]byte) *Command {
 	c.Keys = keys
+	return c
+}
+
+// withNumKeys sets Keys for a command whose keys follow a numkeys count at
+// countAt (after a destination at 1 when store). Redis's key spec reads
+// the count with string2ll; only its genericGetKeys fallback accepts what
+// atoi does ("2x", "+2"), and that fallback reports keys without flags.
+func withNumKeys(c *Command, countAt int, store bool) *Command {
+	c.Keys = NumKeys(countAt)
+	if store {
+		c.Keys = StoreNumKeys(countAt)
+	}
+	c.KeyFlagsOf = func(args [][]byte, i int) []string {
+		if countAt < len(args) {
+			if _, ok := datatypes.ParseInt(args[countAt]); !ok {
+				return []string{}
+			}
+		}
+		return nil
+	}
 	return c
 }

@@ -58,15 +58,21 @@ func TestKeyFlags(t *testing.T) {
 		i    int
 		want string
 	}{
-		{"lmove", 0, "RW access delete"},
-		{"lmove", 1, "RW insert"},
-		{"zunionstore", 0, "OW update"},
-		{"zunionstore", 3, "RO access"},
-		{"georadius", 2, "OW update"},
-		{"get", 0, "RO access"},
-		{"quoris.watch", 0, "RO access"}, // no Redis key spec: from its flags
+		{"lmove a b left right", 0, "RW access delete"},
+		{"lmove a b left right", 1, "RW insert"},
+		{"zunionstore d 2 a b", 0, "OW update"},
+		{"zunionstore d 2 a b", 2, "RO access"},
+		{"zunionstore d 2x a b", 2, ""}, // Redis's atoi fallback has no flags
+		{"georadius g 1 2 3 km store a storedist b", 2, "OW update"},
+		{"get a", 0, "RO access"},
+		{"set a b", 0, "OW update"},
+		{"set a b nx get", 0, "RW access update"},
+		{"bitfield a get u8 0", 0, "RO access"},
+		{"bitfield a get u8 0 incrby u8 0 1", 0, "RW access update"},
+		{"quoris.watch a", 0, "RO access"}, // no Redis key spec: from its flags
 	} {
-		if got := strings.Join(tab.Lookup([]byte(tc.cmd)).KeyFlags(tc.i), " "); got != tc.want {
+		a := argv(tc.cmd)
+		if got := strings.Join(tab.Lookup(a[0]).KeyFlags(a, tc.i), " "); got != tc.want {
 			t.Errorf("%s key %d: %q, want %q", tc.cmd, tc.i, got, tc.want)
 		}
 	}

@@ -50,7 +50,7 @@ func registerSets(t *Table) {
 		set("sinter", -2, read, 1, -1, "1.0.0", "Intersect multiple sets", interCx, func(c *Ctx) error { return setInter(c, c.Args[1:], false, false, 0) }),
 		// SINTERCARD's keys follow a numkeys argument: movablekeys, no
 		// fixed positions, as Redis reports it.
-		withKeys(set("sintercard", -3, []string{"readonly", "movablekeys"}, 0, 0, "7.0.0", "Intersect multiple sets and return the cardinality of the result", interCx, cmdSintercard), NumKeys(1)),
+		withNumKeys(set("sintercard", -3, []string{"readonly", "movablekeys"}, 0, 0, "7.0.0", "Intersect multiple sets and return the cardinality of the result", interCx, cmdSintercard), 1, false),
 		set("sinterstore", -3, writeOOM, 1, -1, "1.0.0", "Intersect multiple sets and store the resulting set in a key", interCx, func(c *Ctx) error { return setInter(c, c.Args[2:], true, false, 0) }),
 		set("sunion", -2, read, 1, -1, "1.0.0", "Add multiple sets", unionCx, func(c *Ctx) error { return setUnionDiff(c, c.Args[1:], false, false) }),
 		set("sunionstore", -3, writeOOM, 1, -1, "1.0.0", "Add multiple sets and store the resulting set in a key", unionCx, func(c *Ctx) error { return setUnionDiff(c, c.Args[2:], true, false) }),

@@ -25,6 +25,11 @@ type Spec struct {
 	// KeySpecs carry the flags of each key for COMMAND GETKEYSANDFLAGS.
 	// Table.Add fills them from Redis's table by name when left nil.
 	KeySpecs []KeySpec
+	// KeyFlagsOf, when set, decides the flags of the i-th key from the
+	// arguments (Redis's variable_flags commands, SET and BITFIELD, and
+	// numkeys counts Redis reads only through its fallback, which reports
+	// no flags); a nil result means "as KeySpecs say".
+	KeyFlagsOf func(args [][]byte, i int) []string
 }
 
 // Has reports whether the spec carries flag.
@@ -89,6 +94,9 @@ func (t *Table) Add(cmds ...*Command) {
 		if c.KeySpecs == nil {
 			c.KeySpecs = t.keySpecs[c.Name]
 		}
+		if c.KeyFlagsOf == nil {
+			c.KeyFlagsOf = variableKeyFlags(c.Name)
+		}
 		if _, dup := t.cmds[c.Name]; dup {
 			panic("fsm: duplicate command " + c.Name)
 		}
@@ -120,3 +128,7 @@ func (t *Table) All() []*Command {
 	}
 	return out
 }
+
+// KeySpecsOf returns Redis's key specs of a command or subcommand
+// ("object|encoding") by name, for commands the RESP layer answers itself.
+func (t *Table) KeySpecsOf(name string) []KeySpec { return t.keySpecs[name] }

@@ -394,7 +394,7 @@ func commandList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 // "" on success; noKeys is set when the command may legitimately have
 // none (no_mandatory_keys: EVAL, FCALL), which GETKEYS answers with an
 // empty array.
-func getKeys(table []cmdDesc, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errStr string) {
+func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errStr string) {
 	// Like Redis's lookupCommand: argv[0] names a top-level command, and a
 	// container's subcommand comes from argv[1].
 	var d *cmdDesc
@@ -417,7 +417,18 @@ func getKeys(table []cmdDesc, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errSt
 	if !sp.ArityOK(len(argv)) {
 		return nil, nil, "ERR Invalid number of arguments specified for command"
 	}
+	if sp.KeySpecs == nil {
+		// A command answered here (WATCH ...) takes Redis's key specs.
+		c := *sp
+		c.KeySpecs = data.KeySpecsOf(d.name)
+		sp = &c
+	}
 	keys = sp.KeyArgs(argv)
+	if sp.Keys == nil && len(keys) < len(sp.KeySpecs) {
+		// Redis finds no keys at all when one of a command's fixed key
+		// specs finds none (PFMERGE dest with no source).
+		keys = nil
+	}
 	if len(keys) == 0 && !sp.Has("no_mandatory_keys") {
 		return nil, nil, "ERR Invalid arguments specified for command"
 	}
@@ -427,7 +438,7 @@ func getKeys(table []cmdDesc, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errSt
 // commandGetKeys answers COMMAND GETKEYS and, withFlags, GETKEYSANDFLAGS:
 // each key with its key spec's flags.
 func commandGetKeys(s *Server, args [][]byte, out []byte, withFlags bool) []byte {
-	sp, keys, err := getKeys(s.commandTable(), args[2:])
+	sp, keys, err := getKeys(s.commandTable(), s.table, args[2:])
 	if err != "" {
 		return appendErrStr(out, err)
 	}
@@ -439,7 +450,7 @@ func commandGetKeys(s *Server, args [][]byte, out []byte, withFlags bool) []byte
 		}
 		out = redcon.AppendArray(out, 2)
 		out = redcon.AppendBulk(out, k)
-		flags := sp.KeyFlags(i)
+		flags := sp.KeyFlags(args[2:], i)
 		out = redcon.AppendArray(out, len(flags))
 		for _, f := range flags {
 			out = redcon.AppendString(out, f)

@@ -51,7 +51,13 @@ func TestSetConversions(t *testing.T) {
 		{"created for a string", func() *Set { return NewSetFor("a") }, "hashtable"},
 		{"created for a non-canonical integer", func() *Set { return NewSetFor("05") }, "hashtable"},
 		{"a string added", func() *Set { s := NewSet(); s.Add("1", DefaultLimits()); s.Add("x", DefaultLimits()); return s }, "hashtable"},
-		{"one way", func() *Set { s := NewSet(); s.Add("x", DefaultLimits()); s.Remove("x"); s.Add("1", DefaultLimits()); return s }, "hashtable"},
+		{"one way", func() *Set {
+			s := NewSet()
+			s.Add("x", DefaultLimits())
+			s.Remove("x")
+			s.Add("1", DefaultLimits())
+			return s
+		}, "hashtable"},
 		{"512 integers", func() *Set {
 			s := NewSet()
 			for i := 0; i < SetMaxIntsetEntries; i++ {

@@ -35,6 +35,9 @@ type Param struct {
 	Immutable bool // CONFIG SET refuses: "can't set immutable config"
 	Protected bool // refused while enable-protected-configs is no
 	Hidden    bool // not matched by CONFIG GET patterns, only by name
+	// Effective turns an accepted number into the value Redis keeps and
+	// shows (hz is clamped to 1..500, the backlog to at least 16kb).
+	Effective func(n int64) int64
 	// Check validates and normalises a Special value; the error is the
 	// text after "CONFIG SET failed (possibly related to argument ...) - ".
 	Check func(old, value string) (string, error)

@@ -164,7 +164,7 @@ func params() []*Param {
 		hiddenP(intP("rdb-key-save-delay", noAlias, math.MinInt32, intUpper, "0")),
 		hiddenP(intP("key-load-delay", noAlias, math.MinInt32, intUpper, "0")),
 		intP("active-expire-effort", noAlias, 1, 10, "1"),
-		intP("hz", noAlias, 0, intUpper, "10"),
+		{Name: "hz", Kind: Int, Min: 0, Max: intUpper, Default: "10", Effective: func(n int64) int64 { return min(max(n, 1), 500) }},
 		intP("min-replicas-to-write", "min-slaves-to-write", 0, intUpper, "0"),
 		intP("min-replicas-max-lag", "min-slaves-max-lag", 0, intUpper, "10"),
 		hiddenP(intP("watchdog-period", noAlias, 0, intUpper, "0")),
@@ -185,7 +185,7 @@ func params() []*Param {
 		intP("latency-monitor-threshold", noAlias, 0, longMax, "0"),
 		memP("proto-max-bulk-len", noAlias, mb, longMax, "536870912"),
 		intP("stream-node-max-entries", noAlias, 0, longMax, "100"),
-		memP("repl-backlog-size", noAlias, 1, longMax, "1048576"),
+		{Name: "repl-backlog-size", Kind: Memory, Min: 1, Max: longMax, Default: "1048576", Effective: func(n int64) int64 { return max(n, 16*1024) }},
 
 		memP("maxmemory", noAlias, 0, ullMax, "0"),
 		memP("cluster-link-sendbuf-limit", noAlias, 0, ullMax, "0"),

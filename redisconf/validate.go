@@ -83,6 +83,9 @@ func (p *Param) numeric(value string) (string, error) {
 	if p.Octal {
 		return strconv.FormatInt(n, 8), nil
 	}
+	if p.Effective != nil {
+		n = p.Effective(n)
+	}
 	return strconv.FormatInt(n, 10), nil
 }
 
@@ -107,11 +110,11 @@ func (p *Param) enum(value string) (string, error) {
 	}
 	// A set of flags (shutdown-on-sig*): "default" is none of them.
 	set := map[string]bool{}
-	words := strings.Fields(value)
-	if len(words) == 0 {
+	ws := words(value)
+	if len(ws) == 0 {
 		return "", bad
 	}
-	for _, w := range words {
+	for _, w := range ws {
 		v, ok := pick(w)
 		if !ok {
 			return "", bad
@@ -190,7 +193,7 @@ func memtoull(s string) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(s[:i], 10, 64)
 	if err != nil {
-		return 0, false
+		n = math.MaxUint64 // strtoull saturates; Redis does not check ERANGE
 	}
 	return n * mul, true
 }
@@ -213,9 +216,18 @@ func strtoll(s string) (int64, bool) {
 	return n, true
 }
 
+// words splits a multi-argument value as Redis's CONFIG SET does, on
+// single spaces (so doubled spaces make empty words); "" is no words.
+func words(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, " ")
+}
+
 func checkSave(_, v string) (string, error) {
 	bad := errors.New("Invalid save parameters")
-	f := strings.Fields(v)
+	f := words(v)
 	if len(f)%2 != 0 {
 		return "", bad
 	}
@@ -234,7 +246,7 @@ func checkSave(_, v string) (string, error) {
 }
 
 func checkClientOutputBufferLimit(old, v string) (string, error) {
-	f := strings.Fields(v)
+	f := words(v)
 	if len(f)%4 != 0 {
 		return "", errors.New("Wrong number of arguments in buffer limit configuration.")
 	}
@@ -269,7 +281,7 @@ func checkClientOutputBufferLimit(old, v string) (string, error) {
 }
 
 func checkOOMValues(_, v string) (string, error) {
-	f := strings.Fields(v)
+	f := words(v)
 	if len(f) != 3 {
 		return "", errors.New("wrong number of arguments")
 	}
@@ -378,10 +390,10 @@ func checkBind(_, v string) (string, error) {
 }
 
 func checkPercentiles(_, v string) (string, error) {
-	f := strings.Fields(v)
+	f := words(v)
 	for i, w := range f {
-		x, err := strconv.ParseFloat(w, 64)
-		if err != nil {
+		x, ok := string2d(w)
+		if !ok {
 			return "", errors.New("Invalid latency-tracking-info-percentiles parameters")
 		}
 		if x < 0 || x > 100 {
@@ -392,4 +404,23 @@ func checkPercentiles(_, v string) (string, error) {
 		f[i] = s
 	}
 	return strings.Join(f, " "), nil
+}
+
+// string2d is Redis's: strtod over the whole word, no leading space, not
+// NaN. strtod reads C99 hex floats, with or without a binary exponent.
+func string2d(w string) (float64, bool) {
+	if w == "" || w[0] == ' ' || (w[0] >= '\t' && w[0] <= '\r') {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(w, 64)
+	if err != nil {
+		l := strings.ToLower(strings.TrimLeft(w, "+-"))
+		if !strings.HasPrefix(l, "0x") || strings.Contains(l, "p") {
+			return 0, false
+		}
+		if x, err = strconv.ParseFloat(w+"p0", 64); err != nil {
+			return 0, false
+		}
+	}
+	return x, !math.IsNaN(x)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/raft"
 	"github.com/spf13/viper"
 
 	"github.com/quoris/quoris/datatypes"
@@ -31,7 +32,10 @@ type settingsView struct {
 // every other Redis parameter.
 func (s *settingsView) values() map[string]string {
 	c := s.cfg
-	rc := s.node.Raft().ReloadableConfig()
+	rc := raft.ReloadableConfig{SnapshotThreshold: c.SnapshotThreshold, SnapshotInterval: c.SnapshotInterval, TrailingLogs: c.TrailingLogs}
+	if s.node != nil {
+		rc = s.node.Raft().ReloadableConfig()
+	}
 	return map[string]string{
 		"node-id":                  c.NodeID,
 		"bind":                     c.Bind,

@@ -2,7 +2,8 @@ package datatypes
 
 // Limits are the encoding thresholds Redis reads from its configuration at
 // every conversion point: hash-max-listpack-entries/value,
-// set-max-intset-entries, zset-max-listpack-entries/value. In quoris they
+// set-max-intset-entries, zset-max-listpack-entries/value,
+// hll-sparse-max-bytes. In quoris they
 // are replicated FSM state, handed to each write through fsm.Ctx, so every
 // node converts at the same point and OBJECT ENCODING agrees cluster-wide.
 type Limits struct {
@@ -11,6 +12,7 @@ type Limits struct {
 	SetMaxIntsetEntries    int64
 	ZSetMaxListpackEntries int64
 	ZSetMaxListpackValue   int64
+	HLLSparseMaxBytes      int64
 }
 
 // DefaultLimits are Redis 7.0's compiled-in defaults (redis.conf ships the
@@ -22,6 +24,7 @@ func DefaultLimits() Limits {
 		SetMaxIntsetEntries:    SetMaxIntsetEntries,
 		ZSetMaxListpackEntries: ZSetMaxListpackEntries,
 		ZSetMaxListpackValue:   ZSetMaxListpackValue,
+		HLLSparseMaxBytes:      HLLSparseMaxBytes,
 	}
 }
 

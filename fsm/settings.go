@@ -31,6 +31,7 @@ var replicatedNames = []string{
 	"zset-max-listpack-entries", "zset-max-listpack-value",
 	"list-max-listpack-size", "list-compress-depth",
 	"stream-node-max-bytes", "stream-node-max-entries",
+	"hll-sparse-max-bytes",
 	"notify-keyspace-events",
 	"maxmemory", "maxmemory-policy", "maxmemory-samples",
 }
@@ -85,6 +86,7 @@ func (s *settings) set(name, value string) {
 		SetMaxIntsetEntries:    s.int("set-max-intset-entries"),
 		ZSetMaxListpackEntries: s.int("zset-max-listpack-entries"),
 		ZSetMaxListpackValue:   s.int("zset-max-listpack-value"),
+		HLLSparseMaxBytes:      s.int("hll-sparse-max-bytes"),
 	}
 }
 

@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -195,6 +196,13 @@ func TestObjectEncodingThresholdsMatchRedis(t *testing.T) {
 			check("OBJECT", "ENCODING", s[1])
 		}
 	}
+	// hll-sparse-max-bytes decides when a sparse HyperLogLog turns dense:
+	// GET shows the representation itself.
+	check("CONFIG", "SET", "hll-sparse-max-bytes", "40")
+	for i := 0; i < 40; i++ {
+		check("PFADD", "hll", "element:"+strconv.Itoa(i))
+		check("GET", "hll")
+	}
 	check("CONFIG", "SET", "hash-max-listpack-entries", "512", "hash-max-listpack-value", "64", "set-max-intset-entries", "512",
-		"zset-max-listpack-entries", "128", "zset-max-listpack-value", "64")
+		"zset-max-listpack-entries", "128", "zset-max-listpack-value", "64", "hll-sparse-max-bytes", "3000")
 }

@@ -20,7 +20,7 @@ func TestNormalize(t *testing.T) {
 		{"maxmemory", "", "1KB", "1024", ""},
 		{"maxmemory", "", "", "0", ""},
 		{"maxmemory", "", "-1", "", "argument must be a memory value"},
-		{"maxmemory", "", "18446744073709551615kb", "18446744073709550592", ""}, // wraps as in C
+		{"maxmemory", "", "18446744073709551615kb", "18446744073709550592", ""},  // wraps as in C
 		{"maxmemory", "", "99999999999999999999999", "18446744073709551615", ""}, // strtoull saturates
 		{"hash-max-listpack-value", "", "9223372036854775808", "", "argument must be between 0 and 9223372036854775807 inclusive"},
 		{"proto-max-bulk-len", "", "1k", "", "argument must be between 1048576 and 9223372036854775807 inclusive"},

@@ -107,11 +107,28 @@ func (s *Server) configValue(name string) string {
 		v, _ := s.ownedSetting(name)
 		return v
 	}
-	return s.paramValue(p)
+	return s.paramValue(p, nil)
 }
 
-func (s *Server) paramValue(p *redisconf.Param) string {
-	if v, ok := s.ownedSetting(p.Name); ok {
+// ownedAll is every setting of the operator's configuration, by name: one
+// Settings call for a whole CONFIG GET.
+func (s *Server) ownedAll() map[string]string {
+	out := map[string]string{}
+	if s.opts.Settings != nil {
+		for _, kv := range s.opts.Settings.Get("*") {
+			out[strings.ToLower(kv[0])] = kv[1]
+		}
+	}
+	return out
+}
+
+// paramValue is p's current value; owned, when not nil, is ownedAll's.
+func (s *Server) paramValue(p *redisconf.Param, owned map[string]string) string {
+	if owned == nil {
+		if v, ok := s.ownedSetting(p.Name); ok {
+			return v
+		}
+	} else if v, ok := owned[p.Name]; ok {
 		return v
 	}
 	if live := s.liveValue(p.Name); live != "" {
@@ -144,6 +161,7 @@ func (s *Server) liveValue(name string) string {
 func configGet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	var pairs [][2]string
 	seen := map[string]bool{}
+	owned := s.ownedAll()
 	add := func(name, value string) {
 		if k := strings.ToLower(name); !seen[k] {
 			seen[k] = true
@@ -154,7 +172,7 @@ func configGet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		pat := string(a)
 		if !strings.ContainsAny(pat, "[*?") {
 			if p := redisconf.Lookup(pat); p != nil {
-				add(pat, s.paramValue(p))
+				add(pat, s.paramValue(p, owned))
 			} else if v, ok := s.ownedSetting(pat); ok {
 				add(strings.ToLower(pat), v)
 			}
@@ -165,10 +183,10 @@ func configGet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				continue
 			}
 			if datatypes.Match(pat, p.Name, true) {
-				add(p.Name, s.paramValue(p))
+				add(p.Name, s.paramValue(p, owned))
 			}
 			if p.Alias != "" && datatypes.Match(pat, p.Alias, true) {
-				add(p.Alias, s.paramValue(p))
+				add(p.Alias, s.paramValue(p, owned))
 			}
 		}
 		if s.opts.Settings != nil {
@@ -237,7 +255,7 @@ func configSet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		if ch.param == nil {
 			continue
 		}
-		cur := s.paramValue(ch.param)
+		cur := s.paramValue(ch.param, nil)
 		v, err := ch.param.Normalize(cur, ch.value)
 		if err != nil {
 			return appendErrStr(out, configSetErr(ch.arg, err))
@@ -301,12 +319,13 @@ func configRewrite(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		return appendErrStr(out, "ERR The server is running without a config file")
 	}
 	vals := map[string]string{}
+	owned := s.ownedAll()
 	for _, p := range redisconf.All() {
 		// Replicated settings persist in the raft log and snapshots.
-		if _, owned := s.ownedSetting(p.Name); owned || p.Hidden || fsm.IsReplicatedSetting(p.Name) || s.liveValue(p.Name) != "" {
+		if _, isOwned := owned[p.Name]; isOwned || p.Hidden || fsm.IsReplicatedSetting(p.Name) || s.liveValue(p.Name) != "" {
 			continue
 		}
-		if v := s.paramValue(p); v != p.Default {
+		if v := s.paramValue(p, owned); v != p.Default {
 			vals[p.Name] = v
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfig(t *testing.T) {
@@ -150,5 +151,33 @@ func TestConfigRewriteHandsNodeLocalChanges(t *testing.T) {
 	// own (loglevel) are the Settings' business.
 	if got, want := string(b), "save \ntimeout 9\n"; got != want {
 		t.Fatalf("rewritten %q, want %q", got, want)
+	}
+}
+
+func TestConfigTimeoutClosesIdleClients(t *testing.T) {
+	addr, s := startTestServer(t)
+	r := dialRaw(t, addr)
+	if got := r.do("CONFIG", "SET", "timeout", "1"); got != "+OK\r\n" {
+		t.Fatal(got)
+	}
+	idle := dialRaw(t, addr)
+	idle.do("PING")
+	blocked := dialRaw(t, addr)
+	blocked.c.Write(appendCommand(nil, [][]byte{[]byte("BLPOP"), []byte("nokey"), []byte("0")}))
+	time.Sleep(100 * time.Millisecond)
+	// Two seconds later, by the server's clock, the idle client is closed
+	// and the blocked one is not.
+	s.closeIdle(time.Now().Add(2 * time.Second))
+	idle.c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := idle.rd.ReadByte(); err == nil {
+		t.Fatal("idle client still open")
+	}
+	blocked.c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if _, err := blocked.rd.ReadByte(); err == nil || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("blocked client: %v", err)
+	}
+	// r was idle too; a new client turns the timeout off.
+	if got := dialRaw(t, addr).do("CONFIG", "SET", "timeout", "0"); got != "+OK\r\n" {
+		t.Fatal(got)
 	}
 }

@@ -28,6 +28,11 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cmds := append(cl.cmdBuf[:0], cmd)
 	cmds = append(cmds, conn.ReadPipeline()...)
 	cl.lastActive.Store(time.Now().UnixMilli())
+	cl.busy.Store(true) // never idle while a command runs (or blocks)
+	defer func() {
+		cl.lastActive.Store(time.Now().UnixMilli())
+		cl.busy.Store(false)
+	}()
 	readsBarriered := false
 	for i := range cmds {
 		args := cmds[i].Args

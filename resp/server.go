@@ -101,7 +101,12 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Serve accepts clients until Close.
-func (s *Server) Serve() error { return s.srv.Serve(s.ln) }
+func (s *Server) Serve() error {
+	stop := make(chan struct{})
+	defer close(stop)
+	go s.closeIdleClients(stop)
+	return s.srv.Serve(s.ln)
+}
 
 // Close stops accepting, lets commands already being executed finish and
 // send their replies, then closes client connections.

@@ -5,7 +5,7 @@ import (
 	"github.com/tidwall/btree"
 )
 
-// Redis 7.0's compiled-in defaults for hash-max-listpack-entries and
+// Redis 7.0's compiled-in defaults (see Limits) for hash-max-listpack-entries and
 // hash-max-listpack-value (redis.conf ships the same values).
 const (
 	HashMaxListpackEntries = 512
@@ -103,8 +103,8 @@ func (h *Hash) Get(field string) (string, bool) {
 // Redis's hashTypeSet it converts a listpack to a hashtable before storing
 // a field or value that is too long (the HINCRBY* path; HSET converts
 // earlier with TryConversion) and after growing past the entry limit.
-func (h *Hash) Set(field, value string) bool {
-	if h.listpack && (len(field) > HashMaxListpackValue || len(value) > HashMaxListpackValue) {
+func (h *Hash) Set(field, value string, lim Limits) bool {
+	if h.listpack && (longer(len(field), lim.HashMaxListpackValue) || longer(len(value), lim.HashMaxListpackValue)) {
 		h.convert()
 	}
 	if !h.listpack {
@@ -119,7 +119,7 @@ func (h *Hash) Set(field, value string) bool {
 	}
 	h.tr.Set(hashEntry{k: h.seq, field: field, value: value})
 	h.seq++
-	if h.tr.Len() > HashMaxListpackEntries {
+	if longer(h.tr.Len(), lim.HashMaxListpackEntries) {
 		h.convert()
 	}
 	return true
@@ -128,12 +128,12 @@ func (h *Hash) Set(field, value string) bool {
 // TryConversion is Redis's hashTypeTryConversion: HSET, HMSET and HSETNX
 // convert a listpack as soon as any argument they are about to store is
 // too long, whether or not the field already exists.
-func (h *Hash) TryConversion(args [][]byte) {
+func (h *Hash) TryConversion(args [][]byte, lim Limits) {
 	if !h.listpack {
 		return
 	}
 	for _, a := range args {
-		if len(a) > HashMaxListpackValue {
+		if longer(len(a), lim.HashMaxListpackValue) {
 			h.convert()
 			return
 		}

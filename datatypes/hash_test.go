@@ -20,15 +20,15 @@ func hashPairs(h *Hash) []string {
 func TestHashListpackKeepsInsertionOrder(t *testing.T) {
 	h := NewHash()
 	for _, f := range []string{"c", "a", "b"} {
-		if !h.Set(f, "1") {
+		if !h.Set(f, "1", DefaultLimits()) {
 			t.Fatalf("Set(%s) not new", f)
 		}
 	}
-	if h.Set("a", "2") {
+	if h.Set("a", "2", DefaultLimits()) {
 		t.Fatal("updating a field reported it new")
 	}
 	h.Delete("c")
-	h.Set("c", "3")
+	h.Set("c", "3", DefaultLimits())
 	if got, want := hashPairs(h), []string{"a=2", "b=1", "c=3"}; !slices.Equal(got, want) {
 		t.Fatalf("order %v, want %v", got, want)
 	}
@@ -50,25 +50,25 @@ func TestHashConversions(t *testing.T) {
 		fill func(h *Hash)
 		want string
 	}{
-		{"64-byte value stays", func(h *Hash) { h.Set("f", long[1:]) }, "listpack"},
-		{"65-byte value", func(h *Hash) { h.Set("f", long) }, "hashtable"},
-		{"65-byte field", func(h *Hash) { h.Set(long, "v") }, "hashtable"},
-		{"TryConversion on a long argument", func(h *Hash) { h.TryConversion([][]byte{[]byte("f"), []byte(long)}) }, "hashtable"},
-		{"TryConversion on short arguments", func(h *Hash) { h.TryConversion([][]byte{[]byte("f"), []byte("v")}) }, "listpack"},
+		{"64-byte value stays", func(h *Hash) { h.Set("f", long[1:], DefaultLimits()) }, "listpack"},
+		{"65-byte value", func(h *Hash) { h.Set("f", long, DefaultLimits()) }, "hashtable"},
+		{"65-byte field", func(h *Hash) { h.Set(long, "v", DefaultLimits()) }, "hashtable"},
+		{"TryConversion on a long argument", func(h *Hash) { h.TryConversion([][]byte{[]byte("f"), []byte(long)}, DefaultLimits()) }, "hashtable"},
+		{"TryConversion on short arguments", func(h *Hash) { h.TryConversion([][]byte{[]byte("f"), []byte("v")}, DefaultLimits()) }, "listpack"},
 		{"512 fields stay", func(h *Hash) {
 			for i := 0; i < HashMaxListpackEntries; i++ {
-				h.Set(strconv.Itoa(i), "v")
+				h.Set(strconv.Itoa(i), "v", DefaultLimits())
 			}
 		}, "listpack"},
 		{"513 fields", func(h *Hash) {
 			for i := 0; i <= HashMaxListpackEntries; i++ {
-				h.Set(strconv.Itoa(i), "v")
+				h.Set(strconv.Itoa(i), "v", DefaultLimits())
 			}
 		}, "hashtable"},
 		{"one way", func(h *Hash) {
-			h.Set("f", long)
+			h.Set("f", long, DefaultLimits())
 			h.Delete("f")
-			h.Set("g", "v")
+			h.Set("g", "v", DefaultLimits())
 		}, "hashtable"},
 	}
 	for _, tc := range tests {
@@ -84,13 +84,13 @@ func TestHashCloneIsIndependent(t *testing.T) {
 	for _, n := range []int{3, 2000} { // listpack and hashtable
 		a := NewHash()
 		for i := 0; i < n; i++ {
-			a.Set("f"+strconv.Itoa(i), "v")
+			a.Set("f"+strconv.Itoa(i), "v", DefaultLimits())
 		}
 		b := a.Clone()
-		b.Set("f0", "changed")
-		b.Set("new", "x")
+		b.Set("f0", "changed", DefaultLimits())
+		b.Set("new", "x", DefaultLimits())
 		b.Delete("f1")
-		a.Set("f2", "mine")
+		a.Set("f2", "mine", DefaultLimits())
 		if v, _ := a.Get("f0"); v != "v" {
 			t.Fatalf("n=%d: clone's write leaked: %q", n, v)
 		}
@@ -112,7 +112,7 @@ func TestHashCloneIsIndependent(t *testing.T) {
 func TestHashScanFromVisitsEverything(t *testing.T) {
 	h := NewHash()
 	for i := 0; i < 3000; i++ {
-		h.Set("f"+strconv.Itoa(i), strconv.Itoa(i))
+		h.Set("f"+strconv.Itoa(i), strconv.Itoa(i), DefaultLimits())
 	}
 	seen := map[string]bool{}
 	var cursor uint64
@@ -126,7 +126,7 @@ func TestHashScanFromVisitsEverything(t *testing.T) {
 		if calls == 0 {
 			// Writes between calls do not disturb the iteration.
 			h.Delete("f5")
-			h.Set("flate", "late")
+			h.Set("flate", "late", DefaultLimits())
 			delete(seen, "f5")
 		}
 		if cursor == 0 {
@@ -143,14 +143,14 @@ func TestHashScanFromVisitsEverything(t *testing.T) {
 func TestHashAppendRestoresEncodingAndOrder(t *testing.T) {
 	src := NewHash()
 	for _, f := range []string{"z", "y", "x"} {
-		src.Set(f, f+f)
+		src.Set(f, f+f, DefaultLimits())
 	}
 	dst := NewHashEncoded(src.IsListpack())
 	src.Each(func(f, v string) bool { dst.Append(f, v); return true })
 	if !slices.Equal(hashPairs(src), hashPairs(dst)) || dst.EncodingName() != "listpack" {
 		t.Fatalf("%v %v %s", hashPairs(src), hashPairs(dst), dst.EncodingName())
 	}
-	dst.Set("w", "ww") // appending after a restore keeps going in order
+	dst.Set("w", "ww", DefaultLimits()) // appending after a restore keeps going in order
 	if got := hashPairs(dst); got[len(got)-1] != "w=ww" {
 		t.Fatalf("%v", got)
 	}
@@ -162,11 +162,11 @@ func TestHashMillionCloneAndWrite(t *testing.T) {
 	}
 	h := NewHash()
 	for i := 0; i < 1_000_000; i++ {
-		h.Set("field:"+strconv.Itoa(i), "v")
+		h.Set("field:"+strconv.Itoa(i), "v", DefaultLimits())
 	}
 	start := time.Now()
 	c := h.Clone()
-	c.Set("field:1", "changed")
+	c.Set("field:1", "changed", DefaultLimits())
 	c.Delete("field:2")
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("clone + write took %v", d)

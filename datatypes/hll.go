@@ -244,9 +244,9 @@ func HLLSparseToDense(b []byte) ([]byte, bool) {
 // sparseSet is Redis's hllSparseSet: raise register index to count,
 // splitting the opcode that covers it and merging equal neighbours, or
 // turning the HLL dense when count does not fit a VAL opcode or the string
-// would outgrow HLLSparseMaxBytes. It returns the HLL to keep and 1 if it
+// would outgrow maxSparse (hll-sparse-max-bytes). It returns the HLL to keep and 1 if it
 // changed, 0 if not, -1 if the encoding is corrupt.
-func sparseSet(b []byte, index int, count uint8) ([]byte, int) {
+func sparseSet(b []byte, index int, count uint8, maxSparse int64) ([]byte, int) {
 	if count > hllSparseValMaxValue {
 		return sparsePromote(b, index, count)
 	}
@@ -328,7 +328,7 @@ func sparseSet(b []byte, index int, count uint8) ([]byte, int) {
 	if isXZero(op) {
 		oldlen = 2
 	}
-	if delta := len(seq) - oldlen; delta > 0 && len(b)+delta > HLLSparseMaxBytes {
+	if delta := len(seq) - oldlen; delta > 0 && int64(len(b)+delta) > maxSparse {
 		return sparsePromote(b, index, count)
 	}
 	if p+oldlen <= len(b) {
@@ -391,18 +391,18 @@ func sparsePromote(b []byte, index int, count uint8) ([]byte, int) {
 // to keep: 1 if a register changed, 0 if not, -1 if b is corrupt. Like
 // Redis's hllAdd, a dense change does not touch the cache bit (PFADD sets
 // it once at the end) while a sparse one does.
-func HLLAdd(b []byte, ele []byte) ([]byte, int) {
+func HLLAdd(b []byte, ele []byte, maxSparse int64) ([]byte, int) {
 	index, count := hllPatLen(ele)
-	return HLLSet(b, index, count)
+	return HLLSet(b, index, count, maxSparse)
 }
 
 // HLLSet raises register index to count (PFMERGE's per-register update).
-func HLLSet(b []byte, index int, count uint8) ([]byte, int) {
+func HLLSet(b []byte, index int, count uint8, maxSparse int64) ([]byte, int) {
 	switch b[4] {
 	case hllDense:
 		return b, denseRaise(b[HLLHeaderSize:], index, count)
 	case hllSparse:
-		return sparseSet(b, index, count)
+		return sparseSet(b, index, count, maxSparse)
 	}
 	return b, -1
 }

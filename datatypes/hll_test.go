@@ -20,7 +20,7 @@ func hllBuild(t *testing.T, n int) []byte {
 		updated := false
 		for j := i; j < min(i+500, n); j++ {
 			var r int
-			b, r = HLLAdd(b, []byte(fmt.Sprintf("e%d", j)))
+			b, r = HLLAdd(b, []byte(fmt.Sprintf("e%d", j)), HLLSparseMaxBytes)
 			if r < 0 {
 				t.Fatalf("add e%d: corrupt", j)
 			}
@@ -54,7 +54,7 @@ func TestHLLGolden(t *testing.T) {
 	b := NewHLL()
 	HLLInvalidate(b)
 	for _, e := range []string{"a", "b", "c"} {
-		b, _ = HLLAdd(b, []byte(e))
+		b, _ = HLLAdd(b, []byte(e), HLLSparseMaxBytes)
 	}
 	if want := "HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80`\xf3\x80P\xb1\x84K\xfb\x80BZ"; string(b) != want {
 		t.Fatalf("a b c: got %q, want %q", b, want)
@@ -103,8 +103,8 @@ func TestHLLSparseMatchesDense(t *testing.T) {
 		e := []byte(fmt.Sprintf("x%d", rng.Uint64()))
 		var r1, r2 int
 		wasSparse := !HLLIsDense(sparse)
-		sparse, r1 = HLLAdd(sparse, e)
-		dense, r2 = HLLAdd(dense, e)
+		sparse, r1 = HLLAdd(sparse, e, HLLSparseMaxBytes)
+		dense, r2 = HLLAdd(dense, e, HLLSparseMaxBytes)
 		if r1 != r2 {
 			t.Fatalf("add %d: sparse %d, dense %d", i, r1, r2)
 		}
@@ -127,18 +127,18 @@ func TestHLLSparseMatchesDense(t *testing.T) {
 }
 
 func TestHLLPromoteOnLargeValue(t *testing.T) {
-	b, r := HLLSet(NewHLL(), 100, 33)
+	b, r := HLLSet(NewHLL(), 100, 33, HLLSparseMaxBytes)
 	if r != 1 || !HLLIsDense(b) || len(b) != HLLDenseSize {
 		t.Fatalf("value 33: r=%d dense=%v len=%d", r, HLLIsDense(b), len(b))
 	}
 	if v := denseGet(b[HLLHeaderSize:], 100); v != 33 {
 		t.Fatalf("register 100 = %d", v)
 	}
-	b, r = HLLSet(NewHLL(), 100, 32)
+	b, r = HLLSet(NewHLL(), 100, 32, HLLSparseMaxBytes)
 	if r != 1 || HLLIsDense(b) {
 		t.Fatalf("value 32 should stay sparse")
 	}
-	if _, r = HLLSet(b, 100, 5); r != 0 {
+	if _, r = HLLSet(b, 100, 5, HLLSparseMaxBytes); r != 0 {
 		t.Fatalf("lower value changed the register")
 	}
 }
@@ -157,7 +157,7 @@ func TestHLLCorrupt(t *testing.T) {
 	if _, ok := HLLSparseToDense(short); ok {
 		t.Error("conversion of a short sparse HLL should fail")
 	}
-	if _, r := HLLSet(bytes.Clone(short), 10000, 3); r != -1 {
+	if _, r := HLLSet(bytes.Clone(short), 10000, 3, HLLSparseMaxBytes); r != -1 {
 		t.Errorf("set past the end: %d", r)
 	}
 	for _, b := range [][]byte{nil, []byte("HYLL"), []byte("HYLX\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\xff"),
@@ -177,11 +177,11 @@ func TestHLLMergeCountsUnion(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		e := []byte(fmt.Sprintf("m%d", i))
 		if i%2 == 0 {
-			a, _ = HLLAdd(a, e)
+			a, _ = HLLAdd(a, e, HLLSparseMaxBytes)
 		} else {
-			b, _ = HLLAdd(b, e)
+			b, _ = HLLAdd(b, e, HLLSparseMaxBytes)
 		}
-		u, _ = HLLAdd(u, e)
+		u, _ = HLLAdd(u, e, HLLSparseMaxBytes)
 	}
 	var regs [HLLRegisters]uint8
 	if !HLLMerge(&regs, a) || !HLLMerge(&regs, b) {
@@ -207,7 +207,7 @@ func TestHLLAccuracy(t *testing.T) {
 		for j := range buf {
 			buf[j] = byte(rng.Uint32())
 		}
-		b, _ = HLLAdd(b, buf)
+		b, _ = HLLAdd(b, buf, HLLSparseMaxBytes)
 		if i%50_000 == 0 {
 			card, _ := HLLCount(b)
 			rel := (float64(card) - float64(i)) / float64(i)

@@ -92,7 +92,7 @@ func (s *Set) entry(m string) (setEntry, bool) {
 }
 
 // Add adds m and reports whether it was new (Redis's setTypeAdd).
-func (s *Set) Add(m string) bool {
+func (s *Set) Add(m string, lim Limits) bool {
 	e, ok := s.entry(m)
 	if !ok {
 		s.convert()
@@ -101,7 +101,7 @@ func (s *Set) Add(m string) bool {
 	if _, replaced := s.tr.Set(e); replaced {
 		return false
 	}
-	if s.intset && s.tr.Len() > SetMaxIntsetEntries {
+	if s.intset && longer(s.tr.Len(), lim.SetMaxIntsetEntries) {
 		s.convert()
 	}
 	return true

@@ -19,11 +19,11 @@ func setMembers(s *Set) []string {
 func TestSetIntsetIsNumericallyOrdered(t *testing.T) {
 	s := NewSet()
 	for _, m := range []string{"10", "-3", "9223372036854775807", "0", "-9223372036854775808", "2"} {
-		if !s.Add(m) {
+		if !s.Add(m, DefaultLimits()) {
 			t.Fatalf("Add(%s) not new", m)
 		}
 	}
-	if s.Add("2") {
+	if s.Add("2", DefaultLimits()) {
 		t.Fatal("re-adding reported new")
 	}
 	want := []string{"-9223372036854775808", "-3", "0", "2", "10", "9223372036854775807"}
@@ -50,19 +50,25 @@ func TestSetConversions(t *testing.T) {
 		{"created for an integer", func() *Set { return NewSetFor("5") }, "intset"},
 		{"created for a string", func() *Set { return NewSetFor("a") }, "hashtable"},
 		{"created for a non-canonical integer", func() *Set { return NewSetFor("05") }, "hashtable"},
-		{"a string added", func() *Set { s := NewSet(); s.Add("1"); s.Add("x"); return s }, "hashtable"},
-		{"one way", func() *Set { s := NewSet(); s.Add("x"); s.Remove("x"); s.Add("1"); return s }, "hashtable"},
+		{"a string added", func() *Set { s := NewSet(); s.Add("1", DefaultLimits()); s.Add("x", DefaultLimits()); return s }, "hashtable"},
+		{"one way", func() *Set {
+			s := NewSet()
+			s.Add("x", DefaultLimits())
+			s.Remove("x")
+			s.Add("1", DefaultLimits())
+			return s
+		}, "hashtable"},
 		{"512 integers", func() *Set {
 			s := NewSet()
 			for i := 0; i < SetMaxIntsetEntries; i++ {
-				s.Add(strconv.Itoa(i))
+				s.Add(strconv.Itoa(i), DefaultLimits())
 			}
 			return s
 		}, "intset"},
 		{"513 integers", func() *Set {
 			s := NewSet()
 			for i := 0; i <= SetMaxIntsetEntries; i++ {
-				s.Add(strconv.Itoa(i))
+				s.Add(strconv.Itoa(i), DefaultLimits())
 			}
 			return s
 		}, "hashtable"},
@@ -74,8 +80,8 @@ func TestSetConversions(t *testing.T) {
 		}
 	}
 	s := NewSet()
-	s.Add("1")
-	s.Add("x")
+	s.Add("1", DefaultLimits())
+	s.Add("x", DefaultLimits())
 	if !s.Has("1") || !s.Has("x") || s.Len() != 2 {
 		t.Fatal("members lost in conversion")
 	}
@@ -85,10 +91,10 @@ func TestSetCloneIsIndependent(t *testing.T) {
 	for _, n := range []int{3, 2000} { // intset and hashtable
 		a := NewSet()
 		for i := 0; i < n; i++ {
-			a.Add(strconv.Itoa(i))
+			a.Add(strconv.Itoa(i), DefaultLimits())
 		}
 		b := a.Clone()
-		b.Add("new")
+		b.Add("new", DefaultLimits())
 		b.Remove("1")
 		a.Remove("2")
 		if a.Has("new") || !a.Has("1") || a.EncodingName() == "hashtable" && n == 3 {
@@ -105,9 +111,9 @@ func TestSetCloneIsIndependent(t *testing.T) {
 
 func TestSetScanFromVisitsEverything(t *testing.T) {
 	s := NewSet()
-	s.Add("x")
+	s.Add("x", DefaultLimits())
 	for i := 0; i < 3000; i++ {
-		s.Add(strconv.Itoa(i))
+		s.Add(strconv.Itoa(i), DefaultLimits())
 	}
 	seen := map[string]int{}
 	var cursor uint64
@@ -130,7 +136,7 @@ func TestSetScanFromVisitsEverything(t *testing.T) {
 func TestSetAt(t *testing.T) {
 	s := NewSet()
 	for _, m := range []string{"3", "1", "2"} {
-		s.Add(m)
+		s.Add(m, DefaultLimits())
 	}
 	for i, want := range []string{"1", "2", "3"} {
 		if got := s.At(i); got != want {
@@ -145,11 +151,11 @@ func TestSetMillionCloneAndWrite(t *testing.T) {
 	}
 	s := NewSet()
 	for i := 0; i < 1_000_000; i++ {
-		s.Add(strconv.Itoa(i))
+		s.Add(strconv.Itoa(i), DefaultLimits())
 	}
 	start := time.Now()
 	c := s.Clone()
-	c.Add("x")
+	c.Add("x", DefaultLimits())
 	c.Remove("7")
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("clone + write took %v", d)

@@ -114,8 +114,8 @@ func (z *ZSet) canonical(score float64) float64 {
 // Insert adds a member that is not in the set. Like zsetAdd, a listpack
 // first becomes a skiplist when the new member would make it too long or
 // is itself too long.
-func (z *ZSet) Insert(member string, score float64) {
-	if !z.skiplist && (z.Len()+1 > ZSetMaxListpackEntries || len(member) > ZSetMaxListpackValue) {
+func (z *ZSet) Insert(member string, score float64, lim Limits) {
+	if !z.skiplist && (longer(z.Len()+1, lim.ZSetMaxListpackEntries) || longer(len(member), lim.ZSetMaxListpackValue)) {
 		z.skiplist = true
 	}
 	score = z.canonical(score)
@@ -219,14 +219,14 @@ func (z *ZSet) ScanFrom(cursor uint64, count int, fn func(ZItem)) uint64 {
 // intersection, difference and GEO store commands apply to the skiplist
 // they built: small results with short members become listpacks (and
 // their -0 scores 0).
-func (z *ZSet) FitListpack() {
-	if !z.skiplist || z.Len() > ZSetMaxListpackEntries {
+func (z *ZSet) FitListpack(lim Limits) {
+	if !z.skiplist || longer(z.Len(), lim.ZSetMaxListpackEntries) {
 		return
 	}
 	var zeros []ZItem
 	fits := true
 	z.byScore.Scan(func(it ZItem) bool {
-		if len(it.Member) > ZSetMaxListpackValue {
+		if longer(len(it.Member), lim.ZSetMaxListpackValue) {
 			fits = false
 			return false
 		}

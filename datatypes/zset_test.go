@@ -49,7 +49,7 @@ func TestZSetAgainstModel(t *testing.T) {
 					z.Update(m, old, score)
 				}
 			} else {
-				z.Insert(m, score)
+				z.Insert(m, score, DefaultLimits())
 			}
 			model[m] = score
 		case op < 8:
@@ -112,12 +112,12 @@ func TestZSetAgainstModel(t *testing.T) {
 func TestZSetEncoding(t *testing.T) {
 	z := NewZSet()
 	for i := 0; i < ZSetMaxListpackEntries; i++ {
-		z.Insert("m"+strconv.Itoa(i), 1)
+		z.Insert("m"+strconv.Itoa(i), 1, DefaultLimits())
 	}
 	if z.EncodingName() != "listpack" {
 		t.Fatal("converted at 128")
 	}
-	z.Insert("extra", 1)
+	z.Insert("extra", 1, DefaultLimits())
 	if z.EncodingName() != "skiplist" {
 		t.Fatal("not converted at 129")
 	}
@@ -126,40 +126,40 @@ func TestZSetEncoding(t *testing.T) {
 		t.Fatal("converted back")
 	}
 	z = NewZSet()
-	z.Insert(strings.Repeat("x", 64), 1)
+	z.Insert(strings.Repeat("x", 64), 1, DefaultLimits())
 	if z.IsSkiplist() {
 		t.Fatal("converted by a 64-byte member")
 	}
-	z.Insert(strings.Repeat("x", 65), 1)
+	z.Insert(strings.Repeat("x", 65), 1, DefaultLimits())
 	if !z.IsSkiplist() {
 		t.Fatal("not converted by a 65-byte member")
 	}
 
 	z = NewZSet()
-	z.Insert("a", math.Copysign(0, -1))
+	z.Insert("a", math.Copysign(0, -1), DefaultLimits())
 	if s, _ := z.Score("a"); math.Signbit(s) {
 		t.Fatal("listpack kept -0")
 	}
 	sk := NewZSetEncoded(true)
-	sk.Insert("a", math.Copysign(0, -1))
+	sk.Insert("a", math.Copysign(0, -1), DefaultLimits())
 	if s, _ := sk.Score("a"); !math.Signbit(s) {
 		t.Fatal("skiplist lost -0")
 	}
-	sk.FitListpack()
+	sk.FitListpack(DefaultLimits())
 	if s, _ := sk.Score("a"); sk.IsSkiplist() || math.Signbit(s) {
 		t.Fatal("FitListpack: still skiplist or -0")
 	}
 	big := NewZSetEncoded(true)
 	for i := 0; i <= ZSetMaxListpackEntries; i++ {
-		big.Insert("m"+strconv.Itoa(i), 0)
+		big.Insert("m"+strconv.Itoa(i), 0, DefaultLimits())
 	}
-	big.FitListpack()
+	big.FitListpack(DefaultLimits())
 	if !big.IsSkiplist() {
 		t.Fatal("FitListpack converted 129 members")
 	}
 	long := NewZSetEncoded(true)
-	long.Insert(strings.Repeat("x", 65), 0)
-	long.FitListpack()
+	long.Insert(strings.Repeat("x", 65), 0, DefaultLimits())
+	long.FitListpack(DefaultLimits())
 	if !long.IsSkiplist() {
 		t.Fatal("FitListpack converted a long member")
 	}
@@ -170,11 +170,11 @@ func TestZSetEncoding(t *testing.T) {
 func TestZSetCloneIndependent(t *testing.T) {
 	a := NewZSet()
 	for i := 0; i < 1000; i++ {
-		a.Insert("m"+strconv.Itoa(i), float64(i))
+		a.Insert("m"+strconv.Itoa(i), float64(i), DefaultLimits())
 	}
 	before := zsetItems(a)
 	b := a.Clone()
-	b.Insert("new", -1)
+	b.Insert("new", -1, DefaultLimits())
 	b.Update("m5", 5, 5000)
 	b.Delete("m6")
 	b.Pop(true)
@@ -186,7 +186,7 @@ func TestZSetCloneIndependent(t *testing.T) {
 	}
 	cloneView := zsetItems(b)
 	a.Delete("m7")
-	a.Insert("other", 3.5)
+	a.Insert("other", 3.5, DefaultLimits())
 	if !slices.Equal(zsetItems(b), cloneView) {
 		t.Fatal("clone changed through the original")
 	}
@@ -207,7 +207,7 @@ func TestZSetLargeClone(t *testing.T) {
 	}
 	start := time.Now()
 	c := z.Clone()
-	c.Insert("one more", 0.5)
+	c.Insert("one more", 0.5, DefaultLimits())
 	r, _ := c.Rank("member:999999")
 	c.Pop(false)
 	if d := time.Since(start); d > time.Second {
@@ -221,7 +221,7 @@ func TestZSetLargeClone(t *testing.T) {
 func TestZSetScanFrom(t *testing.T) {
 	z := NewZSetEncoded(true)
 	for i := 0; i < 500; i++ {
-		z.Insert("m"+strconv.Itoa(i), float64(i))
+		z.Insert("m"+strconv.Itoa(i), float64(i), DefaultLimits())
 	}
 	seen := map[string]bool{}
 	var cursor uint64

@@ -12,19 +12,12 @@ import (
 // so values move between Redis and quoris in both directions.
 
 var (
-	errBusyKey        = errors.New("BUSYKEY Target key name already exists.")
-	errDumpPayload    = errors.New("ERR DUMP payload version or checksum are wrong")
-	errBadDataFormat  = errors.New("ERR Bad data format")
-	errRestoreTTL     = errors.New("ERR Invalid TTL value, must be >= 0")
-	errRestoreIdle    = errors.New("ERR Invalid IDLETIME value, must be >= 0")
-	errRestoreFreq    = errors.New("ERR Invalid FREQ value, must be >= 0 and <= 255")
-	restoreLoadLimits = rdb.Limits{
-		SetMaxIntsetEntries:  datatypes.SetMaxIntsetEntries,
-		HashMaxListpackEntry: datatypes.HashMaxListpackEntries,
-		HashMaxListpackValue: datatypes.HashMaxListpackValue,
-		ZSetMaxListpackEntry: datatypes.ZSetMaxListpackEntries,
-		ZSetMaxListpackValue: datatypes.ZSetMaxListpackValue,
-	}
+	errBusyKey       = errors.New("BUSYKEY Target key name already exists.")
+	errDumpPayload   = errors.New("ERR DUMP payload version or checksum are wrong")
+	errBadDataFormat = errors.New("ERR Bad data format")
+	errRestoreTTL    = errors.New("ERR Invalid TTL value, must be >= 0")
+	errRestoreIdle   = errors.New("ERR Invalid IDLETIME value, must be >= 0")
+	errRestoreFreq   = errors.New("ERR Invalid FREQ value, must be >= 0 and <= 255")
 )
 
 func registerDump(t *Table) {
@@ -148,7 +141,7 @@ func cmdRestore(c *Ctx) error {
 	if ttl < 0 {
 		return errRestoreTTL
 	}
-	v, err := rdb.DecodeDump(c.Args[3], restoreLoadLimits)
+	v, err := rdb.DecodeDump(c.Args[3], restoreLimits(c.Limits()))
 	switch {
 	case errors.Is(err, rdb.ErrChecksum):
 		return errDumpPayload
@@ -205,5 +198,18 @@ func restoredItem(c *Ctx, v *rdb.Value) Item {
 			h.Append(string(v.Pairs[i]), string(v.Pairs[i+1]))
 		}
 		return c.NewItem(hashValue{h})
+	}
+}
+
+// restoreLimits are the replicated encoding thresholds (CONFIG SET) in the
+// form the payload decoder takes: a loaded value gets the encoding Redis
+// would give it under the same settings, identically on every node.
+func restoreLimits(l datatypes.Limits) rdb.Limits {
+	return rdb.Limits{
+		SetMaxIntsetEntries:  int(l.SetMaxIntsetEntries),
+		HashMaxListpackEntry: int(l.HashMaxListpackEntries),
+		HashMaxListpackValue: int(l.HashMaxListpackValue),
+		ZSetMaxListpackEntry: int(l.ZSetMaxListpackEntries),
+		ZSetMaxListpackValue: int(l.ZSetMaxListpackValue),
 	}
 }

@@ -33,6 +33,9 @@ type FSM struct {
 	table *Table
 	log   *slog.Logger
 	stats Stats
+	// settings are the replicated configuration (CONFIG SET of encoding
+	// thresholds ...): state like the keyspace, changed only by entries.
+	settings settings
 
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
@@ -53,10 +56,11 @@ func New(databases int, logger *slog.Logger) *FSM {
 		logger = slog.Default()
 	}
 	f := &FSM{
-		table:  NewTable(),
-		log:    logger,
-		nodes:  map[string]string{},
-		notify: make(chan struct{}),
+		table:    NewTable(),
+		log:      logger,
+		nodes:    map[string]string{},
+		settings: newSettings(),
+		notify:   make(chan struct{}),
 	}
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {

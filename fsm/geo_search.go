@@ -319,9 +319,9 @@ func geoStore(c *Ctx, q *geoQuery, points []geoPoint) {
 			score = p.dist / q.shape.Conversion
 		}
 		if _, dup := z.Score(p.member); !dup {
-			z.Insert(p.member, score)
+			z.Insert(p.member, score, c.Limits())
 		}
 	}
-	z.FitListpack()
+	z.FitListpack(c.Limits())
 	zsetStore(c, q.storeKey, z)
 }

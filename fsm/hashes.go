@@ -94,10 +94,10 @@ func hashSetGeneric(c *Ctx, hmset bool) error {
 	if err != nil {
 		return err
 	}
-	h.TryConversion(c.Args[2:])
+	h.TryConversion(c.Args[2:], c.Limits())
 	var created int64
 	for i := 2; i < len(c.Args); i += 2 {
-		if h.Set(string(c.Args[i]), string(c.Args[i+1])) {
+		if h.Set(string(c.Args[i]), string(c.Args[i+1]), c.Limits()) {
 			created++
 		}
 	}
@@ -123,8 +123,8 @@ func cmdHsetnx(c *Ctx) error {
 		}
 	}
 	h, it, _ := hashWrite(c, key)
-	h.TryConversion(c.Args[2:4])
-	h.Set(field, c.Arg(3))
+	h.TryConversion(c.Args[2:4], c.Limits())
+	h.Set(field, c.Arg(3), c.Limits())
 	c.Set(key, it)
 	c.Int(1)
 	return nil
@@ -282,7 +282,7 @@ func cmdHincrby(c *Ctx) error {
 		return ErrOverflow
 	}
 	h, it, _ := hashWrite(c, key)
-	h.Set(field, strconv.FormatInt(sum, 10))
+	h.Set(field, strconv.FormatInt(sum, 10), c.Limits())
 	c.Set(key, it)
 	c.Int(sum)
 	return nil
@@ -315,7 +315,7 @@ func cmdHincrbyfloat(c *Ctx) error {
 	}
 	nv := string(sum.AppendHuman(nil))
 	h, it, _ := hashWrite(c, key)
-	h.Set(field, nv)
+	h.Set(field, nv, c.Limits())
 	c.Set(key, it)
 	c.BulkString(nv)
 	return nil

@@ -81,7 +81,7 @@ func cmdPfadd(c *Ctx) error {
 	}
 	for _, ele := range c.Args[2:] {
 		var r int
-		switch w, r = datatypes.HLLAdd(w, ele); r {
+		switch w, r = datatypes.HLLAdd(w, ele, c.Limits().HLLSparseMaxBytes); r {
 		case 1:
 			updated++
 		case -1:
@@ -179,7 +179,7 @@ func cmdPfmerge(c *Ctx) error {
 	}
 	for i, v := range regs {
 		if v != 0 {
-			w, _ = datatypes.HLLSet(w, i, v)
+			w, _ = datatypes.HLLSet(w, i, v, c.Limits().HLLSparseMaxBytes)
 		}
 	}
 	datatypes.HLLInvalidate(w)

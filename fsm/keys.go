@@ -92,7 +92,8 @@ func registerKeys(t *Table) {
 		// key at position 2. Without subcommand specs here, the container
 		// spec is what COMMAND INFO object reports anyway.
 		generic(Spec{Name: "object", Arity: -2,
-			Summary: "A container for object introspection commands", Since: "2.2.3", Complexity: "Depends on subcommand."},
+			Summary: "A container for object introspection commands", Since: "2.2.3", Complexity: "Depends on subcommand.",
+			Keys: objectKeys, KeySpecs: []KeySpec{{Flags: []string{"RO"}}}},
 			cmdObject),
 	)
 }
@@ -630,4 +631,17 @@ func objectHelp() []string {
 		"HELP",
 		"    Prints this help.",
 	}
+}
+
+// objectKeys is the key of OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key, the
+// subcommands Redis gives key specs.
+func objectKeys(args [][]byte) [][]byte {
+	if len(args) != 3 {
+		return nil
+	}
+	switch strings.ToLower(string(args[1])) {
+	case "encoding", "freq", "idletime", "refcount":
+		return args[2:3]
+	}
+	return nil
 }

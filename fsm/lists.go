@@ -88,8 +88,8 @@ func registerLists(t *Table) {
 			cmdLmove),
 		list("rpoplpush", 3, writeOOM, 1, 2, 1, "1.2.0", "Remove the last element in a list, prepend it to another list and return it", "O(1)",
 			func(c *Ctx) error { return listMove(c, false, true) }),
-		list("lmpop", -4, []string{"write", "movablekeys"}, 0, 0, 0, "7.0.0", "Pop elements from a list", mpopO,
-			func(c *Ctx) error { return listMpop(c, 1, false) }),
+		withNumKeys(list("lmpop", -4, []string{"write", "movablekeys"}, 0, 0, 0, "7.0.0", "Pop elements from a list", mpopO,
+			func(c *Ctx) error { return listMpop(c, 1, false) }), 1, false),
 		list("blpop", -3, blocking, 1, -2, 1, "2.0.0", "Remove and get the first element in a list, or block until one is available", bpopO,
 			func(c *Ctx) error { return cmdBpop(c, true) }),
 		list("brpop", -3, blocking, 1, -2, 1, "2.0.0", "Remove and get the last element in a list, or block until one is available", bpopO,
@@ -98,8 +98,8 @@ func registerLists(t *Table) {
 			cmdBlmove),
 		list("brpoplpush", 4, blockOOM, 1, 2, 1, "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", "O(1)",
 			cmdBrpoplpush),
-		list("blmpop", -5, []string{"write", "blocking", "movablekeys"}, 0, 0, 0, "7.0.0", "Pop elements from a list, or block until one is available", mpopO,
-			func(c *Ctx) error { return listMpop(c, 2, true) }),
+		withNumKeys(list("blmpop", -5, []string{"write", "blocking", "movablekeys"}, 0, 0, 0, "7.0.0", "Pop elements from a list, or block until one is available", mpopO,
+			func(c *Ctx) error { return listMpop(c, 2, true) }), 2, false),
 	)
 }
 

@@ -49,53 +49,18 @@ func BlockingTimeoutArg(c *Command, args [][]byte) []byte {
 	return args[len(args)-1]
 }
 
-// BlockingKeys returns the keys a blocking command waits on: every key of
-// BLPOP/BRPOP/BZPOPMIN/BZPOPMAX, the source of BLMOVE/BRPOPLPUSH, the
-// numkeys-counted keys of BLMPOP/BZMPOP, and the streams of XREAD and
-// XREADGROUP. It returns nil for a command that does not block or whose
-// arguments are malformed (the FSM has answered those with an error).
+// BlockingKeys returns the keys a blocking command waits on: its key
+// arguments as its Spec finds them (KeyArgs), except that BLMOVE and
+// BRPOPLPUSH wait only on their source. It returns nil for a command that
+// does not block or whose arguments are malformed (the FSM has answered
+// those with an error).
 func BlockingKeys(c *Command, args [][]byte) [][]byte {
 	if c == nil || !c.Has("blocking") {
 		return nil
 	}
-	switch c.Name {
-	case "blmove", "brpoplpush":
-		if len(args) > 1 {
-			return args[1:2]
-		}
-		return nil
-	case "blmpop", "bzmpop":
-		if len(args) < 3 {
-			return nil
-		}
-		n, ok := datatypes.ParseInt(args[2])
-		if !ok || n < 1 || n > int64(len(args)-4) { // keys, then LEFT|RIGHT or MIN|MAX
-			return nil
-		}
-		return args[3 : 3+n]
-	case "xread", "xreadgroup":
-		for i := 1; i < len(args); i++ {
-			if listOptIs(args[i], "streams") {
-				rest := args[i+1:]
-				if len(rest) == 0 || len(rest)%2 != 0 {
-					return nil
-				}
-				return rest[:len(rest)/2]
-			}
-		}
-		return nil
-	}
-	if c.FirstKey <= 0 || c.FirstKey >= len(args) {
-		return nil
-	}
-	last := c.LastKey
-	if last < 0 {
-		last += len(args)
-	}
-	step := max(c.Step, 1)
-	var keys [][]byte
-	for i := c.FirstKey; i <= last && i < len(args); i += step {
-		keys = append(keys, args[i])
+	keys := c.KeyArgs(args)
+	if (c.Name == "blmove" || c.Name == "brpoplpush") && len(keys) > 1 {
+		return keys[:1]
 	}
 	return keys
 }

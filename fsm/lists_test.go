@@ -354,7 +354,9 @@ func TestBlockingKeysAndTimeout(t *testing.T) {
 		{"BLMOVE src dst LEFT RIGHT 0", []string{"src"}},
 		{"BRPOPLPUSH src dst 0", []string{"src"}},
 		{"BLMPOP 0 2 a b LEFT COUNT 3", []string{"a", "b"}},
-		{"BLMPOP 0 3 a b LEFT", nil},
+		// Positions as GETKEYS reports them; the FSM refuses this one
+		// (no direction after the keys) before anything blocks.
+		{"BLMPOP 0 3 a b LEFT", []string{"a", "b", "LEFT"}},
 		{"BLMPOP 0 x a LEFT", nil},
 		{"LPOP a", nil}, // not a blocking command
 	} {
@@ -375,9 +377,11 @@ func TestBlockingKeysAndTimeout(t *testing.T) {
 		want []string
 	}{
 		{Spec{Name: "bzpopmin", Flags: []string{"blocking"}, FirstKey: 1, LastKey: -2, Step: 1}, "BZPOPMIN z1 z2 0", []string{"z1", "z2"}},
-		{Spec{Name: "bzmpop", Flags: []string{"blocking"}}, "BZMPOP 0 1 z MIN", []string{"z"}},
-		{Spec{Name: "xread", Flags: []string{"blocking"}}, "XREAD BLOCK 0 STREAMS s1 s2 0 0", []string{"s1", "s2"}},
-		{Spec{Name: "xreadgroup", Flags: []string{"blocking"}}, "XREADGROUP GROUP g c STREAMS s >", []string{"s"}},
+		{Spec{Name: "bzmpop", Flags: []string{"blocking"}, Keys: NumKeys(2)}, "BZMPOP 0 1 z MIN", []string{"z"}},
+		// A family added later brings its own Keys; BlockingKeys uses it.
+		{Spec{Name: "xread", Flags: []string{"blocking"}, Keys: streamsKeys}, "XREAD BLOCK 0 STREAMS s1 s2 0 0", []string{"s1", "s2"}},
+		{Spec{Name: "xreadgroup", Flags: []string{"blocking"}, Keys: streamsKeys}, "XREADGROUP GROUP g c STREAMS s >", []string{"s"}},
+		{Spec{Name: "xread", Flags: []string{"blocking"}}, "XREAD BLOCK 0 STREAMS s1 0", nil}, // no Keys, no positions
 	} {
 		a := argv(tc.cmd)
 		var gs []string
@@ -526,4 +530,19 @@ func TestBlockingTimeoutArg(t *testing.T) {
 			t.Errorf("%v: got %q, want %q", tc.cmd, got, tc.want)
 		}
 	}
+}
+
+// streamsKeys stands in for the Keys a streams family would bring: the
+// first half of what follows STREAMS.
+func streamsKeys(args [][]byte) [][]byte {
+	for i := 1; i < len(args); i++ {
+		if strings.EqualFold(string(args[i]), "streams") {
+			rest := args[i+1:]
+			if len(rest) == 0 || len(rest)%2 != 0 {
+				return nil
+			}
+			return rest[:len(rest)/2]
+		}
+	}
+	return nil
 }

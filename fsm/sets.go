@@ -50,7 +50,7 @@ func registerSets(t *Table) {
 		set("sinter", -2, read, 1, -1, "1.0.0", "Intersect multiple sets", interCx, func(c *Ctx) error { return setInter(c, c.Args[1:], false, false, 0) }),
 		// SINTERCARD's keys follow a numkeys argument: movablekeys, no
 		// fixed positions, as Redis reports it.
-		set("sintercard", -3, []string{"readonly", "movablekeys"}, 0, 0, "7.0.0", "Intersect multiple sets and return the cardinality of the result", interCx, cmdSintercard),
+		withNumKeys(set("sintercard", -3, []string{"readonly", "movablekeys"}, 0, 0, "7.0.0", "Intersect multiple sets and return the cardinality of the result", interCx, cmdSintercard), 1, false),
 		set("sinterstore", -3, writeOOM, 1, -1, "1.0.0", "Intersect multiple sets and store the resulting set in a key", interCx, func(c *Ctx) error { return setInter(c, c.Args[2:], true, false, 0) }),
 		set("sunion", -2, read, 1, -1, "1.0.0", "Add multiple sets", unionCx, func(c *Ctx) error { return setUnionDiff(c, c.Args[1:], false, false) }),
 		set("sunionstore", -3, writeOOM, 1, -1, "1.0.0", "Add multiple sets and store the resulting set in a key", unionCx, func(c *Ctx) error { return setUnionDiff(c, c.Args[2:], true, false) }),
@@ -108,7 +108,7 @@ func cmdSadd(c *Ctx) error {
 	}
 	var added int64
 	for _, m := range c.Args[2:] {
-		if s.Add(string(m)) {
+		if s.Add(string(m), c.Limits()) {
 			added++
 		}
 	}
@@ -235,7 +235,7 @@ func cmdSpop(c *Ctx) error {
 		// Redis answers with SUNION of the one set, so the reply comes in
 		// the order of a freshly built set (numeric when it would be an
 		// intset), and then deletes the key.
-		setReply(c, setUnionOf([]*datatypes.Set{s}))
+		setReply(c, setUnionOf([]*datatypes.Set{s}, c.Limits()))
 		c.Delete(key)
 	case (size-count)*spopMoveStrategyMul > count:
 		c.Array(int(count))
@@ -252,7 +252,7 @@ func cmdSpop(c *Ctx) error {
 			if kept == nil {
 				kept = datatypes.NewSetFor(m)
 			}
-			kept.Add(m)
+			kept.Add(m, c.Limits())
 			s.Remove(m)
 		}
 		setReply(c, s)
@@ -351,7 +351,7 @@ func cmdSmove(c *Ctx) error {
 	} else {
 		dst, dstIt, _ = setOwn(c, dstKey)
 	}
-	if dst.Add(m) {
+	if dst.Add(m, c.Limits()) {
 		c.Set(dstKey, dstIt)
 	}
 	c.Int(1)

@@ -80,7 +80,7 @@ func setInter(c *Ctx, keys [][]byte, store, cardOnly bool, limit int64) error {
 		// The destination starts as an intset, as Redis's does.
 		result := datatypes.NewSet()
 		for _, m := range members {
-			result.Add(m)
+			result.Add(m, c.Limits())
 		}
 		setStore(c, result)
 	default:
@@ -94,14 +94,14 @@ func setInter(c *Ctx, keys [][]byte, store, cardOnly bool, limit int64) error {
 
 // setUnionOf adds every member of sets (nil ones are empty) to a new set
 // that starts as an intset, as sunionDiffGenericCommand does.
-func setUnionOf(sets []*datatypes.Set) *datatypes.Set {
+func setUnionOf(sets []*datatypes.Set, lim datatypes.Limits) *datatypes.Set {
 	result := datatypes.NewSet()
 	for _, s := range sets {
 		if s == nil {
 			continue
 		}
 		s.Each(func(m string) bool {
-			result.Add(m)
+			result.Add(m, lim)
 			return true
 		})
 	}
@@ -117,9 +117,9 @@ func setUnionDiff(c *Ctx, keys [][]byte, store, diff bool) error {
 	}
 	var result *datatypes.Set
 	if diff {
-		result = setDiffOf(sets)
+		result = setDiffOf(sets, c.Limits())
 	} else {
-		result = setUnionOf(sets)
+		result = setUnionOf(sets, c.Limits())
 	}
 	if store {
 		setStore(c, result)
@@ -133,7 +133,7 @@ func setUnionDiff(c *Ctx, keys [][]byte, store, diff bool) error {
 // estimate, because they can leave the result in different encodings:
 // the second adds all of the first set (possibly turning the intset into a
 // hashtable) before removing members, the first adds only survivors.
-func setDiffOf(sets []*datatypes.Set) *datatypes.Set {
+func setDiffOf(sets []*datatypes.Set, lim datatypes.Limits) *datatypes.Set {
 	result := datatypes.NewSet()
 	base := sets[0]
 	if base == nil {
@@ -160,13 +160,13 @@ func setDiffOf(sets []*datatypes.Set) *datatypes.Set {
 					return true
 				}
 			}
-			result.Add(m)
+			result.Add(m, lim)
 			return true
 		})
 		return result
 	}
 	base.Each(func(m string) bool {
-		result.Add(m)
+		result.Add(m, lim)
 		return true
 	})
 	for _, s := range others {

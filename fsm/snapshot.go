@@ -13,9 +13,10 @@ import (
 // B-tree, taken under the write lock, serialised later in Persist while
 // Apply goes on against the live trees.
 type fsmSnapshot struct {
-	dbs   []*DB
-	now   int64
-	nodes map[string]string
+	dbs      []*DB
+	now      int64
+	nodes    map[string]string
+	settings [][2]string
 }
 
 // Snapshot implements raft.FSM.
@@ -32,6 +33,7 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	for k, v := range f.nodes {
 		s.nodes[k] = v
 	}
+	s.settings = f.settings.sorted()
 	return s, nil
 }
 
@@ -56,6 +58,11 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if err := w.Node(id, s.nodes[id]); err != nil {
+			return err
+		}
+	}
+	for _, kv := range s.settings {
+		if err := w.Setting(kv[0], kv[1]); err != nil {
 			return err
 		}
 	}

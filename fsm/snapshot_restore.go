@@ -26,6 +26,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		loads[i].db = newDB()
 	}
 	nodes := map[string]string{}
+	conf := newSettings()
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -34,6 +35,12 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		}
 		if err != nil {
 			return err
+		}
+		if rec.Kind == snapshot.KindSetting {
+			if err := conf.restore(rec.Setting[0], rec.Setting[1]); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return err
@@ -44,7 +51,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		dbs[i] = loads[i].finish()
 	}
 	f.mu.Lock()
-	f.dbs, f.nodes = dbs, nodes
+	f.dbs, f.nodes, f.settings = dbs, nodes, conf
 	if rd.Head.Now > f.now {
 		f.now = rd.Head.Now
 	}

@@ -22,6 +22,14 @@ type Spec struct {
 	// the one place key positions come from: COMMAND GETKEYS, blocking,
 	// scripting and slot routing all ask KeyArgs.
 	Keys func(args [][]byte) [][]byte
+	// KeySpecs carry the flags of each key for COMMAND GETKEYSANDFLAGS.
+	// Table.Add fills them from Redis's table by name when left nil.
+	KeySpecs []KeySpec
+	// KeyFlagsOf, when set, decides the flags of the i-th key from the
+	// arguments (Redis's variable_flags commands, SET and BITFIELD, and
+	// numkeys counts Redis reads only through its fallback, which reports
+	// no flags); a nil result means "as KeySpecs say".
+	KeyFlagsOf func(args [][]byte, i int) []string
 }
 
 // Has reports whether the spec carries flag.
@@ -67,12 +75,13 @@ func (c *Command) Writes(args [][]byte) bool {
 
 // Table maps lower-case command names to commands.
 type Table struct {
-	cmds map[string]*Command
+	cmds     map[string]*Command
+	keySpecs map[string][]KeySpec
 }
 
 // NewTable returns a table holding every data command quoris implements.
 func NewTable() *Table {
-	t := &Table{cmds: make(map[string]*Command)}
+	t := &Table{cmds: make(map[string]*Command), keySpecs: redisKeySpecs()}
 	for _, register := range []func(*Table){
 		registerStrings,
 		registerStringCAS,
@@ -89,6 +98,7 @@ func NewTable() *Table {
 		registerGeo,
 		registerDump,
 		registerSort,
+		registerSettings,
 	} {
 		register(t)
 	}
@@ -100,6 +110,12 @@ func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
 		c.Write = c.Has("write")
+		if c.KeySpecs == nil {
+			c.KeySpecs = t.keySpecs[c.Name]
+		}
+		if c.KeyFlagsOf == nil {
+			c.KeyFlagsOf = variableKeyFlags(c.Name)
+		}
 		if _, dup := t.cmds[c.Name]; dup {
 			panic("fsm: duplicate command " + c.Name)
 		}
@@ -131,3 +147,7 @@ func (t *Table) All() []*Command {
 	}
 	return out
 }
+
+// KeySpecsOf returns Redis's key specs of a command or subcommand
+// ("object|encoding") by name, for commands the RESP layer answers itself.
+func (t *Table) KeySpecsOf(name string) []KeySpec { return t.keySpecs[name] }

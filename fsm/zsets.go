@@ -91,29 +91,29 @@ func registerZSets(t *Table) {
 			func(c *Ctx) error { return zpopMinMax(c, false) }),
 		z("zpopmax", -2, writeFast, 1, 1, 1, "5.0.0", "Remove and return members with the highest scores in a sorted set", popCx,
 			func(c *Ctx) error { return zpopMinMax(c, true) }),
-		z("zmpop", -4, []string{"write", "movablekeys"}, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set", mpopCx,
-			func(c *Ctx) error { return zmpopGeneric(c, 1, false) }),
+		withNumKeys(z("zmpop", -4, []string{"write", "movablekeys"}, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set", mpopCx,
+			func(c *Ctx) error { return zmpopGeneric(c, 1, false) }), 1, false),
 		z("bzpopmin", -3, []string{"write", "noscript", "blocking", "fast"}, 1, -2, 1, "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", "O(log(N)) with N being the number of elements in the sorted set.",
 			func(c *Ctx) error { return bzpopMinMax(c, false) }),
 		z("bzpopmax", -3, []string{"write", "noscript", "blocking", "fast"}, 1, -2, 1, "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", "O(log(N)) with N being the number of elements in the sorted set.",
 			func(c *Ctx) error { return bzpopMinMax(c, true) }),
-		z("bzmpop", -5, []string{"write", "blocking", "movablekeys"}, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", mpopCx,
-			func(c *Ctx) error { return zmpopGeneric(c, 2, true) }),
+		withNumKeys(z("bzmpop", -5, []string{"write", "blocking", "movablekeys"}, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", mpopCx,
+			func(c *Ctx) error { return zmpopGeneric(c, 2, true) }), 2, false),
 		z("zrandmember", -2, read, 1, 1, 1, "6.2.0", "Get one or multiple random elements from a sorted set", "O(N) where N is the number of elements returned", cmdZrandmember),
-		z("zunion", -3, readMove, 0, 0, 0, "6.2.0", "Add multiple sorted sets", unionCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopUnion, false) }),
-		z("zunionstore", -4, writeOOMM, 1, 1, 1, "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", unionSCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopUnion, false) }),
-		z("zinter", -3, readMove, 0, 0, 0, "6.2.0", "Intersect multiple sorted sets", interCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopInter, false) }),
-		z("zinterstore", -4, writeOOMM, 1, 1, 1, "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", interCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopInter, false) }),
-		z("zintercard", -3, readMove, 0, 0, 0, "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
-			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopInter, true) }),
-		z("zdiff", -3, readMove, 0, 0, 0, "6.2.0", "Subtract multiple sorted sets", diffCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopDiff, false) }),
-		z("zdiffstore", -4, writeOOMM, 1, 1, 1, "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", diffCx,
-			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopDiff, false) }),
+		withNumKeys(z("zunion", -3, readMove, 0, 0, 0, "6.2.0", "Add multiple sorted sets", unionCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopUnion, false) }), 1, false),
+		withNumKeys(z("zunionstore", -4, writeOOMM, 1, 1, 1, "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", unionSCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopUnion, false) }), 2, true),
+		withNumKeys(z("zinter", -3, readMove, 0, 0, 0, "6.2.0", "Intersect multiple sorted sets", interCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopInter, false) }), 1, false),
+		withNumKeys(z("zinterstore", -4, writeOOMM, 1, 1, 1, "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", interCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopInter, false) }), 2, true),
+		withNumKeys(z("zintercard", -3, readMove, 0, 0, 0, "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopInter, true) }), 1, false),
+		withNumKeys(z("zdiff", -3, readMove, 0, 0, 0, "6.2.0", "Subtract multiple sorted sets", diffCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, false, 1, zopDiff, false) }), 1, false),
+		withNumKeys(z("zdiffstore", -4, writeOOMM, 1, 1, 1, "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", diffCx,
+			func(c *Ctx) error { return zsetOpGeneric(c, true, 2, zopDiff, false) }), 2, true),
 		z("zscan", -3, read, 1, 1, 1, "2.8.0", "Incrementally iterate sorted sets elements and associated scores", scanComplexity, cmdZscan),
 	)
 }
@@ -222,12 +222,13 @@ options:
 	var score float64
 	if z == nil && !f.xx {
 		// A first member too long for a listpack makes a skiplist at once.
-		z = datatypes.NewZSetEncoded(len(c.Args[i+1]) > datatypes.ZSetMaxListpackValue)
+		lim := c.Limits()
+		z = datatypes.NewZSetEncoded(lim.ZSetMaxListpackEntries == 0 || int64(len(c.Args[i+1])) > lim.ZSetMaxListpackValue)
 		it = c.NewItem(zsetValue{z})
 	}
 	if z != nil {
 		for j, s := range scores {
-			res, newScore, err := zsetAdd(z, c.Arg(i+2*j+1), s, f)
+			res, newScore, err := zsetAdd(z, c.Arg(i+2*j+1), s, f, c.Limits())
 			if err != nil {
 				if added+updated > 0 {
 					c.Set(key, it)
@@ -274,13 +275,13 @@ const (
 // zsetAdd is Redis's zsetAdd: NX/XX/GT/LT/INCR against one member. A
 // member is moved only when its score really changes (-0 and 0 are the
 // same score), while the reply reports the score as computed.
-func zsetAdd(z *datatypes.ZSet, member string, score float64, f zaddFlags) (zaddResult, float64, error) {
+func zsetAdd(z *datatypes.ZSet, member string, score float64, f zaddFlags, lim datatypes.Limits) (zaddResult, float64, error) {
 	cur, exists := z.Score(member)
 	if !exists {
 		if f.xx {
 			return zaddNop, 0, nil
 		}
-		z.Insert(member, score)
+		z.Insert(member, score, lim)
 		return zaddAdded, score, nil
 	}
 	if f.nx {

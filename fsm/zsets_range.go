@@ -40,9 +40,9 @@ type zrangeOut struct {
 func (o *zrangeOut) finish(sizeHint int) {
 	c := o.c
 	if o.store {
-		z := datatypes.NewZSetEncoded(sizeHint > datatypes.ZSetMaxListpackEntries)
+		z := datatypes.NewZSetEncoded(int64(sizeHint) > c.Limits().ZSetMaxListpackEntries)
 		for _, e := range o.items {
-			z.Insert(e.Member, e.Score)
+			z.Insert(e.Member, e.Score, c.Limits())
 		}
 		zsetStore(c, c.Arg(1), z)
 		return

@@ -168,14 +168,14 @@ func zsetOpGeneric(c *Ctx, store bool, numkeysIdx int, op zsetOp, cardOnly bool)
 	var dst *datatypes.ZSet
 	switch op {
 	case zopUnion:
-		dst = zunion(srcs, agg)
+		dst = zunion(srcs, agg, c.Limits())
 	case zopInter:
-		dst = zinter(srcs, agg)
+		dst = zinter(srcs, agg, c.Limits())
 	default:
-		dst = zdiff(srcs)
+		dst = zdiff(srcs, c.Limits())
 	}
 	if store {
-		dst.FitListpack()
+		dst.FitListpack(c.Limits())
 		zsetStore(c, c.Arg(1), dst)
 		return nil
 	}
@@ -202,7 +202,7 @@ func zsetCmdName(c *Ctx) string {
 	return string(c.Args[0])
 }
 
-func zunion(srcs []zsrc, agg int) *datatypes.ZSet {
+func zunion(srcs []zsrc, agg int, lim datatypes.Limits) *datatypes.ZSet {
 	acc := make(map[string]float64)
 	var order []string
 	for i := range srcs {
@@ -224,16 +224,16 @@ func zunion(srcs []zsrc, agg int) *datatypes.ZSet {
 	}
 	dst := datatypes.NewZSetEncoded(true)
 	for _, m := range order {
-		dst.Insert(m, acc[m])
+		dst.Insert(m, acc[m], lim)
 	}
 	return dst
 }
 
 // zinter walks the smallest input and probes the others in size order.
-func zinter(srcs []zsrc, agg int) *datatypes.ZSet {
+func zinter(srcs []zsrc, agg int, lim datatypes.Limits) *datatypes.ZSet {
 	dst := datatypes.NewZSetEncoded(true)
 	zinterEach(srcs, agg, func(m string, score float64) bool {
-		dst.Insert(m, score)
+		dst.Insert(m, score, lim)
 		return true
 	})
 	return dst
@@ -269,7 +269,7 @@ func zinterEach(srcs []zsrc, agg int, fn func(m string, score float64) bool) {
 }
 
 // zdiff keeps the first input's members (and scores) found in no other.
-func zdiff(srcs []zsrc) *datatypes.ZSet {
+func zdiff(srcs []zsrc, lim datatypes.Limits) *datatypes.ZSet {
 	dst := datatypes.NewZSetEncoded(true)
 	srcs[0].each(func(m string, score float64) bool {
 		for j := 1; j < len(srcs); j++ {
@@ -277,7 +277,7 @@ func zdiff(srcs []zsrc) *datatypes.ZSet {
 				return true
 			}
 		}
-		dst.Insert(m, score)
+		dst.Insert(m, score, lim)
 		return true
 	})
 	return dst

@@ -28,6 +28,8 @@ type client struct {
 	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
 
 	lastActive atomic.Int64 // unix ms
+	busy       atomic.Bool  // executing commands: exempt from the idle timeout
+	peerSeen   atomic.Bool  // peer, readable by other goroutines (the idle timeout)
 	readonly   bool         // READONLY: serve reads from local state
 	peer       bool         // a follower's proxy connection: never re-proxy
 	tx         txState      // MULTI/WATCH state

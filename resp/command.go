@@ -2,7 +2,6 @@ package resp
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/redcon"
@@ -25,15 +24,11 @@ func commandSubcommands() []*subCmd {
 			run: commandDocs},
 		{Spec: spec("getkeys", -4, "Extract keys given a full Redis command", "2.8.13", "O(N) where N is the number of arguments to the command"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
-				keys, err := getKeys(s.commandTable(), args[2:])
-				if err != "" {
-					return appendErrStr(out, err)
-				}
-				out = redcon.AppendArray(out, len(keys))
-				for _, k := range keys {
-					out = redcon.AppendBulk(out, k)
-				}
-				return out
+				return commandGetKeys(s, args, out, false)
+			}},
+		{Spec: spec("getkeysandflags", -4, "Extract keys and access flags given a full Redis command", "7.0.0", "O(N) where N is the number of arguments to the command"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				return commandGetKeys(s, args, out, true)
 			}},
 		{Spec: spec("help", 2, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
@@ -42,7 +37,7 @@ func commandSubcommands() []*subCmd {
 					"    Return details about all Redis commands.",
 					"COUNT",
 					"    Return the total number of commands in this Redis server.",
-					"LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+					"LIST",
 					"    Return a list of all commands in this Redis server.",
 					"INFO [<command-name> ...]",
 					"    Return details about multiple Redis commands.",
@@ -54,6 +49,8 @@ func commandSubcommands() []*subCmd {
 					"    commands are returned.",
 					"GETKEYS <full-command>",
 					"    Return the keys from a full Redis command.",
+					"GETKEYSANDFLAGS <full-command>",
+					"    Return the keys and the access flags from a full Redis command.",
 				})
 			}},
 		{Spec: spec("info", -2, "Get array of specific Redis command details, or all when no argument is given.", "2.8.13", "O(N) where N is the number of commands to look up"),
@@ -392,9 +389,12 @@ func commandList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	return out
 }
 
-// getKeys extracts the key arguments of argv as COMMAND GETKEYS does. The
-// error is a full Redis error string, "" on success.
-func getKeys(table []cmdDesc, argv [][]byte) ([][]byte, string) {
+// getKeys extracts the key arguments of argv as COMMAND GETKEYS does,
+// with the index of each in argv. The error is a full Redis error string,
+// "" on success; noKeys is set when the command may legitimately have
+// none (no_mandatory_keys: EVAL, FCALL), which GETKEYS answers with an
+// empty array.
+func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errStr string) {
 	// Like Redis's lookupCommand: argv[0] names a top-level command, and a
 	// container's subcommand comes from argv[1].
 	var d *cmdDesc
@@ -402,74 +402,59 @@ func getKeys(table []cmdDesc, argv [][]byte) ([][]byte, string) {
 		d = findCommand(table, string(argv[0]))
 	}
 	if d != nil && len(d.subs) > 0 {
-		d = findCommand(table, string(argv[0])+"|"+string(argv[1]))
+		d = nil
+		if len(argv) > 1 {
+			d = findCommand(table, string(argv[0])+"|"+string(argv[1]))
+		}
 	}
 	if d == nil {
-		return nil, "ERR Invalid command specified"
+		return nil, nil, "ERR Invalid command specified"
 	}
-	sp := d.spec
-	movable := sp.Has("movablekeys")
-	if sp.FirstKey <= 0 && !movable {
-		return nil, "ERR The command has no key arguments"
+	sp = d.spec
+	if sp.FirstKey <= 0 && sp.Keys == nil {
+		return nil, nil, "ERR The command has no key arguments"
 	}
 	if !sp.ArityOK(len(argv)) {
-		return nil, "ERR Invalid number of arguments specified for command"
+		return nil, nil, "ERR Invalid number of arguments specified for command"
 	}
-	var keys [][]byte
-	if movable {
-		keys = movableKeys(d.name, argv)
-	} else {
-		last := sp.LastKey
-		if last < 0 {
-			last += len(argv)
-		}
-		step := sp.Step
-		if step <= 0 {
-			step = 1
-		}
-		for i := sp.FirstKey; i <= last && i < len(argv); i += step {
-			keys = append(keys, argv[i])
-		}
+	if sp.KeySpecs == nil {
+		// A command answered here (WATCH ...) takes Redis's key specs.
+		c := *sp
+		c.KeySpecs = data.KeySpecsOf(d.name)
+		sp = &c
 	}
-	if len(keys) == 0 {
-		return nil, "ERR Invalid arguments specified for command"
+	keys = sp.KeyArgs(argv)
+	if sp.Keys == nil && len(keys) < len(sp.KeySpecs) {
+		// Redis finds no keys at all when one of a command's fixed key
+		// specs finds none (PFMERGE dest with no source).
+		keys = nil
 	}
-	return keys, ""
+	if len(keys) == 0 && !sp.Has("no_mandatory_keys") {
+		return nil, nil, "ERR Invalid arguments specified for command"
+	}
+	return sp, keys, ""
 }
 
-// movableKeys finds the keys of Redis's commands whose key positions depend
-// on their arguments (a numkeys count, or a STREAMS keyword). A command not
-// known here yields no keys, which GETKEYS reports as invalid arguments.
-func movableKeys(name string, argv [][]byte) [][]byte {
-	numkeys := func(countAt, firstAt int) [][]byte {
-		if countAt >= len(argv) {
-			return nil
-		}
-		n, err := strconv.Atoi(string(argv[countAt]))
-		if err != nil || n <= 0 || firstAt+n > len(argv) {
-			return nil
-		}
-		return argv[firstAt : firstAt+n]
+// commandGetKeys answers COMMAND GETKEYS and, withFlags, GETKEYSANDFLAGS:
+// each key with its key spec's flags.
+func commandGetKeys(s *Server, args [][]byte, out []byte, withFlags bool) []byte {
+	sp, keys, err := getKeys(s.commandTable(), s.table, args[2:])
+	if err != "" {
+		return appendErrStr(out, err)
 	}
-	switch name {
-	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "blmpop", "bzmpop":
-		return numkeys(2, 3)
-	case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop":
-		return numkeys(1, 2)
-	case "zunionstore", "zinterstore", "zdiffstore":
-		if keys := numkeys(2, 3); keys != nil {
-			return append([][]byte{argv[1]}, keys...)
+	out = redcon.AppendArray(out, len(keys))
+	for i, k := range keys {
+		if !withFlags {
+			out = redcon.AppendBulk(out, k)
+			continue
 		}
-	case "xread", "xreadgroup":
-		for i := 1; i < len(argv); i++ {
-			if strings.EqualFold(string(argv[i]), "streams") {
-				rest := argv[i+1:]
-				if len(rest) == 0 || len(rest)%2 != 0 {
-					return nil
-				}
-				return rest[:len(rest)/2]
-			}
+		out = redcon.AppendArray(out, 2)
+		out = redcon.AppendBulk(out, k)
+		flags := sp.KeyFlags(args[2:], i)
+		out = redcon.AppendArray(out, len(flags))
+		for _, f := range flags {
+			out = redcon.AppendString(out, f)
 		}
 	}
-	return nil
+	return out
 }

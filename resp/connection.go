@@ -64,6 +64,7 @@ func connectionCommands() []*localCmd {
 		{Spec: fsm.Spec{Name: "quoris.peer", Arity: 1, Flags: []string{"fast"}, Group: "cluster", Summary: "Internal: marks a node-to-node proxy connection.", Since: "0.1.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				cl.peer = true
+				cl.peerSeen.Store(true)
 				return redcon.AppendOK(out)
 			}},
 	}

@@ -28,6 +28,11 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cmds := append(cl.cmdBuf[:0], cmd)
 	cmds = append(cmds, conn.ReadPipeline()...)
 	cl.lastActive.Store(time.Now().UnixMilli())
+	cl.busy.Store(true) // never idle while a command runs (or blocks)
+	defer func() {
+		cl.lastActive.Store(time.Now().UnixMilli())
+		cl.busy.Store(false)
+	}()
 	readsBarriered := false
 	for i := range cmds {
 		args := cmds[i].Args
@@ -189,8 +194,8 @@ func (s *Server) routeErr(err error, c *fsm.Command, args [][]byte) string {
 
 func movedErr(c *fsm.Command, args [][]byte, addr string) string {
 	slot := 0
-	if c.FirstKey > 0 && c.FirstKey < len(args) {
-		slot = keySlot(args[c.FirstKey])
+	if keys := c.KeyArgs(args); len(keys) > 0 {
+		slot = keySlot(keys[0])
 	}
 	return "MOVED " + strconv.Itoa(slot) + " " + addr
 }

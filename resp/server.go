@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/quoris/quoris/fsm"
 	"github.com/quoris/quoris/raftnode"
+	"github.com/quoris/quoris/redisconf"
 )
 
 // Settings is the server's configuration as CONFIG GET/SET see it.
@@ -44,6 +46,7 @@ type Server struct {
 	started time.Time
 	peers   *peerPool
 	blocked *blockers
+	conf    localConfig // node-local Redis parameters (CONFIG SET)
 
 	ln       *drainListener
 	srv      *redcon.Server
@@ -98,7 +101,12 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Serve accepts clients until Close.
-func (s *Server) Serve() error { return s.srv.Serve(s.ln) }
+func (s *Server) Serve() error {
+	stop := make(chan struct{})
+	defer close(stop)
+	go s.closeIdleClients(stop)
+	return s.srv.Serve(s.ln)
+}
 
 // Close stops accepting, lets commands already being executed finish and
 // send their replies, then closes client connections.
@@ -123,7 +131,15 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
 	conn.SetContext(cl)
+	max, _ := strconv.Atoi(s.conf.get(redisconf.Lookup("maxclients")))
 	s.mu.Lock()
+	if len(s.clients) >= max {
+		s.mu.Unlock()
+		// Redis writes the error unbuffered and closes.
+		_, _ = conn.NetConn().Write([]byte("-ERR max number of clients reached\r\n"))
+		s.stats.rejected.Add(1)
+		return false
+	}
 	s.clients[cl.id] = cl
 	s.mu.Unlock()
 	s.stats.conns.Add(1)

@@ -92,7 +92,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // fakeSettings is a small Settings with Redis's error texts: "port" is
-// immutable and "maxmemory" wants an integer.
+// immutable and "snapshot-threshold" wants an integer.
 type fakeSettings struct {
 	mu   sync.Mutex
 	vals map[string]string
@@ -100,7 +100,7 @@ type fakeSettings struct {
 
 func newFakeSettings() *fakeSettings {
 	return &fakeSettings{vals: map[string]string{
-		"port": "6379", "maxmemory": "0", "loglevel": "notice", "appendonly": "yes", "save": "",
+		"port": "6379", "loglevel": "notice", "node-id": "n1", "snapshot-threshold": "8192",
 	}}
 }
 
@@ -126,7 +126,7 @@ func (f *fakeSettings) Set(name, value string) error {
 	switch name {
 	case "port":
 		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", name)
-	case "maxmemory":
+	case "snapshot-threshold":
 		if _, err := strconv.ParseUint(value, 10, 64); err != nil {
 			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - argument couldn't be parsed into an integer", name)
 		}

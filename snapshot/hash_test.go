@@ -22,15 +22,15 @@ func hashDump(h *datatypes.Hash) []string {
 func TestHashRoundTrip(t *testing.T) {
 	small := datatypes.NewHash()
 	for _, f := range []string{"z", "a", "", "m"} {
-		small.Set(f, "v"+f)
+		small.Set(f, "v"+f, datatypes.DefaultLimits())
 	}
 	small.Delete("a")
-	small.Set("a", "back") // listpack order: z, "", m, a
+	small.Set("a", "back", datatypes.DefaultLimits()) // listpack order: z, "", m, a
 	long := datatypes.NewHash()
-	long.Set("f", strings.Repeat("x", 100))
+	long.Set("f", strings.Repeat("x", 100), datatypes.DefaultLimits())
 	big := datatypes.NewHash()
 	for i := 0; i < 100_000; i++ { // large enough to spill while encoding
-		big.Set("field:"+strconv.Itoa(i), strconv.Itoa(i))
+		big.Set("field:"+strconv.Itoa(i), strconv.Itoa(i), datatypes.DefaultLimits())
 	}
 	keys := []Key{
 		{DB: 1, Key: "small", Version: 3, Value: small},
@@ -56,7 +56,7 @@ func TestHashRoundTrip(t *testing.T) {
 	}
 	// A restored listpack goes on appending in order.
 	g := got[0].Value.(*datatypes.Hash)
-	g.Set("new", "x")
+	g.Set("new", "x", datatypes.DefaultLimits())
 	if d := hashDump(g); d[len(d)-1] != "new=x" || d[0] != "listpack" {
 		t.Fatalf("%v", d)
 	}

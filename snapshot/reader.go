@@ -27,6 +27,7 @@ const (
 	KindKey
 	KindDB
 	KindTomb
+	KindSetting
 )
 
 // Record is one decoded record. Kind says which other field Read set; the
@@ -35,9 +36,11 @@ const (
 type Record struct {
 	Kind Kind
 	Node [2]string // cluster member: id, RESP address
-	Key  Key
-	DB   DBMeta
-	Tomb Tomb
+	// Setting is a replicated configuration setting: name, value.
+	Setting [2]string
+	Key     Key
+	DB      DBMeta
+	Tomb    Tomb
 	// Name, and Str when Key.Value is nil (a string value), carry a key
 	// record from ReadBorrow in place of Key.Key and Key.Value.
 	Name, Str []byte
@@ -201,8 +204,11 @@ func (rd *Reader) str() (string, error) {
 	return string(b), rd.readInto(b)
 }
 
-// Next is Read returning a fresh record: a *Key, a *DBMeta, a *Tomb, or a
-// [2]string node (id, addr). It allocates per record; a restore uses Read.
+// Setting is a replicated configuration setting as Next returns it.
+type Setting struct{ Name, Value string }
+
+// Next is Read returning a fresh record: a *Key, a *DBMeta, a *Tomb, a
+// Setting, or a [2]string node (id, addr). It allocates per record; a restore uses Read.
 func (rd *Reader) Next() (any, error) {
 	var rec Record
 	if err := rd.Read(&rec); err != nil {
@@ -211,6 +217,8 @@ func (rd *Reader) Next() (any, error) {
 	switch rec.Kind {
 	case KindNode:
 		return rec.Node, nil
+	case KindSetting:
+		return Setting{Name: rec.Setting[0], Value: rec.Setting[1]}, nil
 	case KindDB:
 		return &rec.DB, nil
 	case KindTomb:
@@ -247,6 +255,14 @@ func (rd *Reader) read(rec *Record, borrow bool) error {
 			return err
 		}
 		if rec.Node[1], err = rd.str(); err != nil {
+			return err
+		}
+	case tagSetting:
+		rec.Kind = KindSetting
+		if rec.Setting[0], err = rd.str(); err != nil {
+			return err
+		}
+		if rec.Setting[1], err = rd.str(); err != nil {
 			return err
 		}
 	case tagDB:

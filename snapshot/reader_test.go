@@ -29,7 +29,7 @@ func bigStream(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	h := datatypes.NewHash()
-	h.Set("f", "v")
+	h.Set("f", "v", datatypes.DefaultLimits())
 	l := datatypes.NewList()
 	l.PushRight([]byte("x"))
 	sizes := []int{0, 1, 100, 3000, 20_000}

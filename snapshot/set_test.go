@@ -20,19 +20,19 @@ func setDump(s *datatypes.Set) []string {
 func TestSetRoundTrip(t *testing.T) {
 	ints := datatypes.NewSetFor("3")
 	for _, m := range []string{"3", "-1", "9223372036854775807"} {
-		ints.Add(m)
+		ints.Add(m, datatypes.DefaultLimits())
 	}
 	// A hashtable holding only integers must not come back as an intset.
 	onlyInts := datatypes.NewSetFor("a")
-	onlyInts.Add("a")
-	onlyInts.Add("1")
+	onlyInts.Add("a", datatypes.DefaultLimits())
+	onlyInts.Add("1", datatypes.DefaultLimits())
 	onlyInts.Remove("a")
 	strs := datatypes.NewSetFor("")
-	strs.Add("")
-	strs.Add("x y")
+	strs.Add("", datatypes.DefaultLimits())
+	strs.Add("x y", datatypes.DefaultLimits())
 	big := datatypes.NewSet()
 	for i := 0; i < 100_000; i++ {
-		big.Add(strconv.Itoa(i))
+		big.Add(strconv.Itoa(i), datatypes.DefaultLimits())
 	}
 	keys := []Key{
 		{Key: "ints", Value: ints},

@@ -17,7 +17,8 @@ import (
 )
 
 // Version is the format version written by this build. Readers accept
-// versions up to it. Version 2 added Key.Pos.
+// versions up to it. Version 2 added Key.Pos and setting records
+// (tagSetting).
 const Version = 2
 
 var magic = [8]byte{'Q', 'U', 'O', 'R', 'I', 'S', 'N', 'P'}
@@ -29,7 +30,10 @@ const (
 	tagKey    byte = 'K'
 	tagDB     byte = 'D'
 	tagTomb   byte = 'T'
-	tagEnd    byte = 'E'
+	// tagSetting is a replicated configuration setting (CONFIG SET of an
+	// encoding threshold ...): name, value. Version 1 snapshots have none.
+	tagSetting byte = 'C'
+	tagEnd     byte = 'E'
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -95,12 +99,15 @@ type Writer struct {
 	count uint64
 	buf   []byte
 	err   error
+	// version is written in the header: Version, or an older one a test
+	// writes to check that old snapshots stay readable.
+	version uint64
 }
 
 // NewWriter starts a snapshot on w.
 func NewWriter(w io.Writer) *Writer {
 	crc := crc32.New(castagnoli)
-	return &Writer{w: bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<16), crc: crc}
+	return &Writer{w: bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<16), crc: crc, version: Version}
 }
 
 func (w *Writer) flushRecord() error {
@@ -143,7 +150,7 @@ func (w *Writer) str(s string) {
 // Header writes the magic, the version and h.
 func (w *Writer) Header(h Header) error {
 	w.buf = append(w.buf, magic[:]...)
-	w.buf = binary.AppendUvarint(w.buf, Version)
+	w.buf = binary.AppendUvarint(w.buf, w.version)
 	w.buf = append(w.buf, tagHeader)
 	w.buf = binary.AppendVarint(w.buf, h.Now)
 	w.buf = binary.AppendUvarint(w.buf, uint64(h.Databases))
@@ -155,6 +162,14 @@ func (w *Writer) Node(id, addr string) error {
 	w.buf = append(w.buf, tagNode)
 	w.str(id)
 	w.str(addr)
+	return w.flushRecord()
+}
+
+// Setting records a replicated configuration setting's value.
+func (w *Writer) Setting(name, value string) error {
+	w.buf = append(w.buf, tagSetting)
+	w.str(name)
+	w.str(value)
 	return w.flushRecord()
 }
 

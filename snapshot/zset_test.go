@@ -24,16 +24,16 @@ func zsetDump(z *datatypes.ZSet) []string {
 func TestZSetRoundTrip(t *testing.T) {
 	small := datatypes.NewZSet()
 	for i, s := range []float64{0.1, math.Inf(-1), 1e20, 3, math.Inf(1)} {
-		small.Insert("m"+strconv.Itoa(i), s)
+		small.Insert("m"+strconv.Itoa(i), s, datatypes.DefaultLimits())
 	}
 	// A skiplist keeps -0 and stays a skiplist even once small again.
 	sk := datatypes.NewZSetEncoded(true)
-	sk.Insert("neg", math.Copysign(0, -1))
-	sk.Insert("", 5)
-	sk.Insert("x\x00y", -1)
+	sk.Insert("neg", math.Copysign(0, -1), datatypes.DefaultLimits())
+	sk.Insert("", 5, datatypes.DefaultLimits())
+	sk.Insert("x\x00y", -1, datatypes.DefaultLimits())
 	big := datatypes.NewZSet()
 	for i := 0; i < 100_000; i++ {
-		big.Insert(strings.Repeat("k", i%70)+strconv.Itoa(i), float64(i%333)/7)
+		big.Insert(strings.Repeat("k", i%70)+strconv.Itoa(i), float64(i%333)/7, datatypes.DefaultLimits())
 	}
 	keys := []Key{
 		{Key: "small", Value: small},

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quoris/quoris/redisconf"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
@@ -233,3 +234,34 @@ func (c *Config) validate() error {
 
 // RespAddr is the client address advertised to the cluster.
 func (c *Config) RespAddr() string { return net.JoinHostPort(c.Bind, strconv.Itoa(c.Port)) }
+
+// redisParams returns the Redis parameters (redis.conf names that are not
+// quoris settings: maxmemory-policy, timeout, save ...) given in the YAML
+// file, as CONFIG SET values: booleans as yes/no, lists space-separated.
+func redisParams(v *viper.Viper) map[string]string {
+	own := map[string]bool{}
+	for _, s := range settings {
+		own[s.name] = true
+	}
+	out := map[string]string{}
+	for _, k := range v.AllKeys() {
+		if own[k] || !v.InConfig(k) || redisconf.Lookup(k) == nil {
+			continue
+		}
+		switch x := v.Get(k).(type) {
+		case bool:
+			out[k] = map[bool]string{true: "yes", false: "no"}[x]
+		case []any:
+			parts := make([]string, len(x))
+			for i, e := range x {
+				parts[i] = fmt.Sprint(e)
+			}
+			out[k] = strings.Join(parts, " ")
+		case nil:
+			out[k] = ""
+		default:
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	return out
+}

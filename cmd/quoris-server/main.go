@@ -36,7 +36,9 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)})).
+	level := new(slog.LevelVar) // CONFIG SET loglevel changes it
+	level.Set(logLevel(cfg.LogLevel))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).
 		With("node", cfg.NodeID)
 	debug.SetGCPercent(cfg.GCPercent)
 
@@ -77,9 +79,13 @@ func run(args []string) error {
 	srv := resp.New(resp.Options{
 		Addr:         cfg.RespAddr(),
 		FollowerMode: cfg.FollowerMode,
-		Settings:     &settingsView{cfg: cfg, v: v, node: node},
+		Settings:     &settingsView{cfg: cfg, v: v, node: node, level: level},
 		Logger:       logger,
 	}, node)
+	if err := srv.LoadConfig(redisParams(v)); err != nil {
+		node.Shutdown()
+		return fmt.Errorf("config: %w", err)
+	}
 	if err := srv.Listen(); err != nil {
 		node.Shutdown()
 		return err

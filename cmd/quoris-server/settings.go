@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/raft"
 	"github.com/spf13/viper"
 
 	"github.com/quoris/quoris/datatypes"
@@ -20,18 +22,20 @@ type settingsView struct {
 	cfg  *Config
 	v    *viper.Viper
 	node *raftnode.Node
+	// level is the logger's, so CONFIG SET loglevel takes effect at once.
+	level *slog.LevelVar
 }
 
-// values returns every setting's current value as CONFIG GET shows it,
-// including the Redis names clients probe for (redis-benchmark asks for
-// save and appendonly).
+// values returns every setting's current value as CONFIG GET shows it:
+// quoris's own, and the Redis parameters the operator's configuration
+// owns (port, bind, dir, databases, loglevel). The RESP layer answers for
+// every other Redis parameter.
 func (s *settingsView) values() map[string]string {
 	c := s.cfg
-	fsync := "always"
-	if c.RaftNoSync {
-		fsync = "no"
+	rc := raft.ReloadableConfig{SnapshotThreshold: c.SnapshotThreshold, SnapshotInterval: c.SnapshotInterval, TrailingLogs: c.TrailingLogs}
+	if s.node != nil {
+		rc = s.node.Raft().ReloadableConfig()
 	}
-	rc := s.node.Raft().ReloadableConfig()
 	return map[string]string{
 		"node-id":                  c.NodeID,
 		"bind":                     c.Bind,
@@ -53,10 +57,6 @@ func (s *settingsView) values() map[string]string {
 		"raft-log-store":           s.node.LogStore(),
 		"loglevel":                 c.LogLevel,
 		"gc-percent":               strconv.Itoa(gcPercent()),
-		"save":                     "",
-		"appendonly":               "yes",
-		"appendfsync":              fsync,
-		"maxmemory":                "0",
 	}
 }
 
@@ -88,10 +88,12 @@ func (s *settingsView) Get(pattern string) [][2]string {
 }
 
 // Set changes what raft can reload at run time; everything else needs a
-// restart, which CONFIG SET reports as Redis does for immutable settings.
+// restart, which CONFIG SET reports as Redis does for immutable settings
+// (setting one to its current value is a no-op, as in Redis).
 func (s *settingsView) Set(name, value string) error {
 	name = strings.ToLower(name)
-	if _, known := s.values()[name]; !known {
+	cur, known := s.values()[name]
+	if !known {
 		return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", name)
 	}
 	r := s.node.Raft()
@@ -118,6 +120,9 @@ func (s *settingsView) Set(name, value string) error {
 		rc.SnapshotInterval = d
 	case "loglevel":
 		s.cfg.LogLevel = value
+		if s.level != nil {
+			s.level.Set(logLevel(value))
+		}
 		return nil
 	case "gc-percent":
 		n, err := strconv.Atoi(value)
@@ -127,6 +132,9 @@ func (s *settingsView) Set(name, value string) error {
 		debug.SetGCPercent(n)
 		return nil
 	default:
+		if value == cur {
+			return nil
+		}
 		return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", name)
 	}
 	if err := r.ReloadConfig(rc); err != nil {

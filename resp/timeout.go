@@ -1,0 +1,45 @@
+package resp
+
+import (
+	"strconv"
+	"time"
+)
+
+// closeIdleClients is Redis's client timeout (CONFIG SET timeout N):
+// once a second, a client that has sent nothing for more than N seconds is
+// closed, unless it is running a command (a blocked BLPOP has its own
+// timeout) or is a follower's proxy connection. 0 turns it off.
+func (s *Server) closeIdleClients(stop <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-tick.C:
+			s.closeIdle(now)
+		}
+	}
+}
+
+func (s *Server) closeIdle(now time.Time) {
+	secs, _ := strconv.ParseInt(s.configValue("timeout"), 10, 64)
+	if secs <= 0 {
+		return
+	}
+	limit := now.UnixMilli() - secs*1000
+	s.mu.Lock()
+	var idle []*client
+	for _, c := range s.clients {
+		if !c.busy.Load() && c.lastActive.Load() < limit {
+			idle = append(idle, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range idle {
+		if c.peerSeen.Load() {
+			continue
+		}
+		_ = c.conn.NetConn().Close()
+	}
+}

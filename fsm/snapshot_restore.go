@@ -17,9 +17,26 @@ import (
 // node's state untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	rd, err := snapshot.NewReader(rc)
+	dbs, nodes, now, err := f.readState(rc)
 	if err != nil {
 		return err
+	}
+	f.mu.Lock()
+	f.dbs, f.nodes = dbs, nodes
+	if now > f.now {
+		f.now = now
+	}
+	f.mu.Unlock()
+	f.stats.RestoredSnaps.Add(1)
+	return nil
+}
+
+// readState decodes a snapshot stream into databases, the node map and
+// the snapshot's time, without touching the FSM's state.
+func (f *FSM) readState(r io.Reader) ([]*DB, map[string]string, int64, error) {
+	rd, err := snapshot.NewReader(r)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	loads := make([]dbLoader, len(f.dbs))
 	for i := range loads {
@@ -33,24 +50,17 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, nil, 0, err
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
-			return err
+			return nil, nil, 0, err
 		}
 	}
 	dbs := make([]*DB, len(loads))
 	for i := range loads {
 		dbs[i] = loads[i].finish()
 	}
-	f.mu.Lock()
-	f.dbs, f.nodes = dbs, nodes
-	if rd.Head.Now > f.now {
-		f.now = rd.Head.Now
-	}
-	f.mu.Unlock()
-	f.stats.RestoredSnaps.Add(1)
-	return nil
+	return dbs, nodes, rd.Head.Now, nil
 }
 
 func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]string) error {

@@ -54,6 +54,9 @@ type Node struct {
 	stop    chan struct{}
 	stopped atomic.Bool
 	hadData bool
+	// noActiveExpire is DEBUG SET-ACTIVE-EXPIRE 0: the leader stops
+	// proposing expiry entries; keys still expire for readers.
+	noActiveExpire atomic.Bool
 }
 
 // Open starts raft for cfg on f. It never bootstraps; see Bootstrap.

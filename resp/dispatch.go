@@ -32,6 +32,10 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	for i := range cmds {
 		args := cmds[i].Args
 		s.stats.cmds.Add(1)
+		start := time.Now()
+		if i > 0 {
+			cl.consumed.Add(int64(len(cmds[i-1].Raw))) // qbuf counts the running command
+		}
 		if s.closing.Load() {
 			s.flush(cl)
 			conn.WriteError(errShuttingDown.Error())
@@ -43,6 +47,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				s.flush(cl)
 				cl.buf = s.queue(cl, args, cl.buf[:0])
 				conn.WriteRaw(cl.buf)
+				cl.multiLen.Store(int32(len(cl.tx.queue)))
 				continue
 			}
 		}
@@ -50,12 +55,16 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			readsBarriered = false
 			s.flush(cl)
 			if !lc.ArityOK(len(args)) {
+				s.rejected(s.ops.stat(lc.Name), arityErr(lc.Name))
 				conn.WriteError(arityErr(lc.Name))
 				continue
 			}
 			cl.setLast(lc.Name)
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
+			name := cl.last()
+			s.called(s.ops.stat(name), cl, args, start, cl.buf)
+			s.afterLocal(name, cl.buf)
 			if lc.Name == "quit" {
 				s.flush(cl)
 				conn.Close()
@@ -66,11 +75,14 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		c := s.table.Lookup(args[0])
 		if c == nil {
 			s.flush(cl)
+			s.rejected(nil, "ERR")
 			conn.WriteError(unknownErr(args))
 			continue
 		}
+		st := s.ops.stat(c.Name)
 		if !c.ArityOK(len(args)) {
 			s.flush(cl)
+			s.rejected(st, "ERR")
 			conn.WriteError(arityErr(c.Name))
 			continue
 		}
@@ -88,21 +100,34 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
+			s.called(st, cl, args, start, cl.buf)
 		case c.Write && s.node.IsLeader() && c.Has("blocking"):
 			readsBarriered = false
 			s.flush(cl)
-			if reply := s.block(cl, c, args, db); reply != nil {
+			cl.blocked.Store(true)
+			reply := s.block(cl, c, args, db)
+			cl.blocked.Store(false)
+			if reply != nil {
 				conn.WriteRaw(reply)
 			}
+			// Time spent waiting for data is not execution time: Redis
+			// leaves it out of the slow log and latency figures too.
+			s.called(st, cl, nil, time.Now(), reply)
 		case c.Write && s.node.IsLeader():
 			readsBarriered = false
-			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args})
+			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args, st: st, start: start})
 		default:
 			readsBarriered = false
 			s.forward(cl, c, args)
 		}
 	}
 	s.flush(cl)
+	cl.consumed.Add(int64(len(cmds[len(cmds)-1].Raw)))
+	if !cl.tx.active {
+		cl.multiLen.Store(-1)
+	} else {
+		cl.multiLen.Store(int32(len(cl.tx.queue)))
+	}
 	clear(cmds)
 	cl.cmdBuf = cmds[:0]
 }
@@ -165,6 +190,7 @@ func (s *Server) flush(cl *client) {
 			default:
 				cl.conn.WriteRaw(reply)
 			}
+			s.called(p[i].st, cl, p[i].args, p[i].start, reply)
 		default:
 			cl.conn.WriteRaw(p[i].reply)
 		}

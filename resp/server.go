@@ -31,6 +31,9 @@ type Options struct {
 	FollowerMode string // "proxy" (default) or "redirect"
 	Settings     Settings
 	Logger       *slog.Logger
+	// Shutdown stops the process for the SHUTDOWN command; nil sends
+	// this process SIGTERM, which quoris-server handles gracefully.
+	Shutdown func()
 }
 
 // Server serves RESP clients for one node.
@@ -57,6 +60,10 @@ type Server struct {
 	stats struct {
 		conns, cmds, rejected, proxied, uncertain atomic.Int64
 	}
+	ops     *opsStats     // per-command stats, slow log, latency monitor
+	opsStop chan struct{} // ends sampleLoop and the replication watch
+	repl    replWatch
+	lifecycle
 }
 
 // New builds a server for node; call Serve to accept clients.
@@ -80,6 +87,12 @@ func New(opts Options, node *raftnode.Node) *Server {
 	}
 	node.FSM().OnWrite(s.blocked.written)
 	s.local = localCommands()
+	s.ops = newOpsStats(s.commandNames())
+	s.opsStop = make(chan struct{})
+	s.refreshSettings()
+	s.lastSave.Store(time.Now().Unix())
+	s.startupHeap = heapInUse()
+	s.lastSnapIndex.Store(s.snapshotIndex())
 	return s
 }
 
@@ -89,7 +102,7 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
-	s.ln = newDrainListener(ln)
+	s.ln = newDrainListener(countListener{ln, s.ops})
 	s.srv = redcon.NewServer(s.opts.Addr, s.serveRESP, s.accept, s.closed)
 	return nil
 }
@@ -98,7 +111,11 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Serve accepts clients until Close.
-func (s *Server) Serve() error { return s.srv.Serve(s.ln) }
+func (s *Server) Serve() error {
+	go s.sampleLoop(s.opsStop)
+	s.watchReplication()
+	return s.srv.Serve(s.ln)
+}
 
 // Close stops accepting, lets commands already being executed finish and
 // send their replies, then closes client connections.
@@ -106,6 +123,7 @@ func (s *Server) Close() {
 	if !s.closing.CompareAndSwap(false, true) {
 		return
 	}
+	close(s.opsStop)
 	s.ln.stopAccepting()
 	s.inflight.Wait()
 	time.Sleep(50 * time.Millisecond) // redcon flushes replies after the handler returns
@@ -122,6 +140,10 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		cl.laddr = la.String()
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
+	cl.multiLen.Store(-1)
+	if cc, ok := conn.NetConn().(*countConn); ok {
+		cl.in = cc
+	}
 	conn.SetContext(cl)
 	s.mu.Lock()
 	s.clients[cl.id] = cl

@@ -37,13 +37,13 @@ func redisType(v any) uint32 {
 	switch v.(type) {
 	case nil:
 		return 0
-	case *datatypes.List:
+	case listValue:
 		return 1
-	case *datatypes.Set:
+	case setValue:
 		return 2
-	case *datatypes.ZSet:
+	case zsetValue:
 		return 3
-	case *datatypes.Hash:
+	case hashValue:
 		return 4
 	}
 	return 0
@@ -58,17 +58,17 @@ func valueDigest(d *Digest, it Item) {
 	switch v := it.Value.(type) {
 	case nil:
 		d.mix(it.Str)
-	case *datatypes.List:
+	case listValue:
 		v.Ascend(0, func(_ int, b []byte) bool {
 			d.mix(b)
 			return true
 		})
-	case *datatypes.Set:
+	case setValue:
 		v.Each(func(m string) bool {
 			d.xor(strBytes(m))
 			return true
 		})
-	case *datatypes.ZSet:
+	case zsetValue:
 		listpack := v.EncodingName() == "listpack"
 		var buf []byte
 		v.Each(func(z datatypes.ZItem) bool {
@@ -79,7 +79,7 @@ func valueDigest(d *Digest, it Item) {
 			d.xor(ele[:])
 			return true
 		})
-	case *datatypes.Hash:
+	case hashValue:
 		v.Each(func(f, val string) bool {
 			var ele Digest
 			ele.mix(strBytes(f))

@@ -66,7 +66,7 @@ func debugCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			case "merge", "noflush", "nosave":
 				// quoris always reloads what it just serialised.
 			default:
-				return appendErrStr(out, "ERR Unknown option '"+sanitize(opt, 128)+"'")
+				return appendErrStr(out, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
 			}
 		}
 		if err := s.fsm.Reload(); err != nil {
@@ -81,8 +81,8 @@ func debugCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		return redcon.AppendOK(out)
 	case sub == "quicklist-packed-threshold" && n == 3:
 		// quoris's lists have no quicklist nodes to pack, but the value is
-		// checked as Redis checks it (memtoull, 1 byte to 4 GB).
-		if v, ok := parseMemory(string(args[2])); !ok || v < 1 || v > 1<<32 {
+		// checked as Redis checks it (memtoull, at most 4 GB - 1 MB).
+		if v, ok := parseMemory(string(args[2])); !ok || v > 1<<32-1<<20 {
 			return appendErrStr(out, "ERR argument must be a memory value bigger than 1 and smaller than 4gb")
 		}
 		return redcon.AppendOK(out)

@@ -63,8 +63,8 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
 			name := cl.last()
+			s.afterLocal(name, cl.buf) // first: a new slow log threshold applies to this CONFIG SET
 			s.called(s.ops.stat(name), cl, args, start, cl.buf)
-			s.afterLocal(name, cl.buf)
 			if lc.Name == "quit" {
 				s.flush(cl)
 				conn.Close()

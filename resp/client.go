@@ -27,17 +27,21 @@ type client struct {
 	noEvict bool // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
 	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
 
-	lastActive atomic.Int64 // unix ms
-	consumed   atomic.Int64 // bytes of commands taken from the connection: qbuf is read minus consumed
-	blocked    atomic.Bool  // in a blocking command: CLIENT LIST flag b
-	multiLen   atomic.Int32 // commands queued in MULTI, -1 outside: CLIENT LIST multi=
-	in         *countConn   // byte counts of the socket
-	readonly   bool         // READONLY: serve reads from local state
-	peer       bool         // a follower's proxy connection: never re-proxy
-	tx         txState      // MULTI/WATCH state
-	pending    []pending    // replies not yet written, in command order
-	buf        []byte
-	cmdBuf     []redcon.Command
+	lastActive   atomic.Int64 // unix ms
+	consumed     atomic.Int64 // bytes of commands taken from the connection: qbuf is read minus consumed
+	blocked      atomic.Bool  // in a blocking command: CLIENT LIST flag b
+	multiLen     atomic.Int32 // commands queued in MULTI, -1 outside: CLIENT LIST multi=
+	multiMem     atomic.Int64 // bytes of the queued commands' arguments: multi-mem=
+	argvMem      atomic.Int64 // bytes of the running command's arguments: argv-mem=
+	outMem       atomic.Int64 // capacity of the reply buffer: part of tot-mem=
+	readonlyFlag atomic.Bool  // readonly, published for CLIENT LIST (flag r)
+	in           *countConn   // byte counts of the socket
+	readonly     bool         // READONLY: serve reads from local state
+	peer         bool         // a follower's proxy connection: never re-proxy
+	tx           txState      // MULTI/WATCH state
+	pending      []pending    // replies not yet written, in command order
+	buf          []byte
+	cmdBuf       []redcon.Command
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose

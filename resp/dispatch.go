@@ -36,6 +36,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		if i > 0 {
 			cl.consumed.Add(int64(len(cmds[i-1].Raw))) // qbuf counts the running command
 		}
+		cl.argvMem.Store(argvBytes(args))
 		if s.closing.Load() {
 			s.flush(cl)
 			conn.WriteError(errShuttingDown.Error())
@@ -48,6 +49,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				cl.buf = s.queue(cl, args, cl.buf[:0])
 				conn.WriteRaw(cl.buf)
 				cl.multiLen.Store(int32(len(cl.tx.queue)))
+				cl.multiMem.Add(argvBytes(args))
 				continue
 			}
 		}
@@ -123,8 +125,12 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	}
 	s.flush(cl)
 	cl.consumed.Add(int64(len(cmds[len(cmds)-1].Raw)))
+	cl.argvMem.Store(0)
+	cl.outMem.Store(int64(cap(cl.buf)))
+	cl.readonlyFlag.Store(cl.readonly)
 	if !cl.tx.active {
 		cl.multiLen.Store(-1)
+		cl.multiMem.Store(0)
 	} else {
 		cl.multiLen.Store(int32(len(cl.tx.queue)))
 	}

@@ -338,3 +338,12 @@ func (s *Server) commandNames() ([]string, map[string]bool) {
 	}
 	return names, fast
 }
+
+// argvBytes is the bytes of a command's arguments (CLIENT LIST argv-mem).
+func argvBytes(args [][]byte) int64 {
+	var n int64
+	for _, a := range args {
+		n += int64(len(a))
+	}
+	return n
+}

@@ -75,38 +75,32 @@ func (h *latencyHist) percentile(p float64) int64 {
 	return 0
 }
 
-// powerBuckets is LATENCY HISTOGRAM's view: cumulative counts at each power
-// of two microseconds from 1 µs up to the largest sample's, as Redis's
-// hdr_iter_log with a 1024 ns first bucket and base 2 reports them.
+// powerBuckets is LATENCY HISTOGRAM's view, as Redis iterates its HDR
+// histogram logarithmically from 1024 ns by powers of two: at each level,
+// the count of samples in buckets up to the level's, keyed by the level
+// bucket's highest value in µs, reported only where the count grew.
 func (h *latencyHist) powerBuckets() (upper []int64, cum []int64) {
 	var snap [histBuckets]int64
-	var maxIdx = -1
+	var total int64
 	for i := range h.counts {
-		if snap[i] = h.counts[i].Load(); snap[i] > 0 {
-			maxIdx = i
-		}
+		snap[i] = h.counts[i].Load()
+		total += snap[i]
 	}
-	if maxIdx < 0 {
-		return nil, nil
-	}
-	_, maxV := histBounds(maxIdx)
-	var seen int64
+	var seen, prev int64
 	i := 0
-	for limit := int64(1024); ; limit *= 2 {
-		for i < len(snap) {
-			lo, _ := histBounds(i)
-			if lo >= limit {
-				break
-			}
+	for limit := int64(1024); seen < total && limit <= 2*histMax; limit *= 2 {
+		top := histIndex(limit)
+		for ; i <= top && i < len(snap); i++ {
 			seen += snap[i]
-			i++
 		}
-		upper = append(upper, limit/1024)
-		cum = append(cum, seen)
-		if limit > maxV {
-			return upper, cum
+		if seen > prev {
+			_, hi := histBounds(top)
+			upper = append(upper, hi/1000)
+			cum = append(cum, seen)
+			prev = seen
 		}
 	}
+	return upper, cum
 }
 
 func (h *latencyHist) reset() {

@@ -316,71 +316,79 @@ func (s *Server) latencyReport(now int64) string {
 	return b.String()
 }
 
-// latencyGraph draws LATENCY GRAPH's chart: a header with the range of
-// the samples, then one column per sample (up to 80), four rows high,
-// scaled between the lowest and highest sample, with each sample's age
-// written vertically underneath, as Redis's sparkline does.
+// latencyGraph draws LATENCY GRAPH's chart as Redis's sparkline does
+// (LATENCY_GRAPH_COLS 80, 4 rows, filled): a header with the samples'
+// range, then per row of up to 80 samples, four rows scaled between the
+// lowest and highest sample, a blank row and each sample's age written
+// vertically.
 func latencyGraph(event string, h []latencySample, allTime, now int64) string {
-	lo, hi := int64(-1), int64(0)
-	for _, smp := range h {
-		if lo < 0 || smp.ms < lo {
+	var lo, hi int64
+	for i, smp := range h {
+		if i == 0 || smp.ms < lo {
 			lo = smp.ms
 		}
 		hi = max(hi, smp.ms)
 	}
-	lo = max(lo, 0)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s - high %d ms, low %d ms (all time high %d ms)\n", event, hi, lo, allTime)
 	b.WriteString(strings.Repeat("-", 80) + "\n")
-	if len(h) > 80 {
-		h = h[len(h)-80:]
-	}
 	labels := make([]string, len(h))
 	for i, smp := range h {
 		labels[i] = ageLabel(now - smp.at)
 	}
-	const rows = 4
-	charset := "_-`"
-	steps := rows*len(charset) - 1
-	level := make([]int, len(h))
-	for i, smp := range h {
-		rel := 0.0
-		if hi > lo {
-			rel = float64(smp.ms-lo) / float64(hi-lo)
+	for j := 0; j < len(h); j += 80 {
+		if j != 0 {
+			b.WriteString("\n")
 		}
-		level[i] = int(rel * float64(steps))
-	}
-	for row := rows - 1; row >= 0; row-- {
-		var line strings.Builder
-		for i := range h {
-			loop := level[i] / len(charset)
-			switch {
-			case loop == row:
-				line.WriteByte(charset[level[i]%len(charset)])
-			case loop > row:
-				line.WriteByte('|')
-			default:
-				line.WriteByte(' ')
-			}
-		}
-		b.WriteString(line.String() + "\n")
-	}
-	maxLabel := 0
-	for _, l := range labels {
-		maxLabel = max(maxLabel, len(l))
-	}
-	for r := 0; r < maxLabel; r++ {
-		var line strings.Builder
-		for _, l := range labels {
-			if r < len(l) {
-				line.WriteByte(l[r])
-			} else {
-				line.WriteByte(' ')
-			}
-		}
-		b.WriteString(line.String() + "\n")
+		end := min(j+80, len(h))
+		sparkline(&b, h[j:end], labels[j:end], lo, hi)
 	}
 	return b.String()
+}
+
+// sparkline renders one range of samples: sparklineRenderRange with
+// SPARKLINE_FILL, 4 rows, a one-row margin above the labels.
+func sparkline(b *strings.Builder, h []latencySample, labels []string, lo, hi int64) {
+	const rows, charset, fill = 4, 3, "_o#"
+	steps := charset * rows
+	relmax := float64(hi - lo)
+	if relmax == 0 {
+		relmax = 1
+	}
+	chars := make([]byte, len(h))
+	for row := 0; ; row++ {
+		loop := false
+		for j := range chars {
+			chars[j] = ' '
+		}
+		for j, smp := range h {
+			if row < rows {
+				step := int(float64(int((float64(smp.ms-lo))*float64(steps))) / relmax)
+				step = min(max(step, 0), steps-1)
+				loop = true
+				switch idx := step - (rows-row-1)*charset; {
+				case idx >= 0 && idx < charset:
+					chars[j] = fill[idx]
+				case idx >= charset:
+					chars[j] = '|'
+				}
+				continue
+			}
+			if row-rows < 1 { // the margin above the labels
+				loop = true
+				break
+			}
+			if l := row - rows - 1; l < len(labels[j]) {
+				chars[j] = labels[j][l]
+				loop = true
+			}
+		}
+		if !loop {
+			return
+		}
+		b.Write(chars)
+		b.WriteString("\n")
+	}
 }
 
 // ageLabel is how long ago a sample was taken: seconds, minutes, hours or

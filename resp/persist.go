@@ -195,7 +195,9 @@ func shutdownCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		s.shutdownMu.Unlock()
 	}
 	s.log.Info("SHUTDOWN requested by a client", "addr", cl.addr)
+	s.shutdownMu.Lock()
 	stop := s.opts.Shutdown
+	s.shutdownMu.Unlock()
 	if stop == nil {
 		// The server's SIGTERM handler does the graceful stop.
 		stop = func() { _ = syscall.Kill(os.Getpid(), syscall.SIGTERM) }

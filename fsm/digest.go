@@ -26,6 +26,13 @@ func (d *Digest) xor(data []byte) {
 	}
 }
 
+// xor2: digest ^= other, bytewise.
+func (d *Digest) xor2(o Digest) {
+	for i := range d {
+		d[i] ^= o[i]
+	}
+}
+
 // mix: digest = SHA1(digest ^ SHA1(data)), which keeps order.
 func (d *Digest) mix(data []byte) {
 	d.xor(data)
@@ -116,12 +123,11 @@ func (f *FSM) DatasetDigest(now int64) Digest {
 	now = max(now, f.now)
 	var final Digest
 	for j, db := range f.dbs {
-		if db.Len() == 0 {
-			continue
-		}
-		var aux [4]byte
-		binary.BigEndian.PutUint32(aux[:], uint32(j))
-		final.mix(aux[:])
+		// Redis mixes the database number in, then xors each key's
+		// digest; xor commutes, so the keys are summed first and the
+		// number mixed in only for a database with live keys.
+		var keys Digest
+		live := false
 		db.Ascend(0, func(key string, _ uint64, it Item) bool {
 			if !alive(it, now) {
 				return true
@@ -129,9 +135,16 @@ func (f *FSM) DatasetDigest(now int64) Digest {
 			var d Digest
 			d.mix(strBytes(key))
 			valueDigest(&d, it)
-			final.xor(d[:])
+			keys.xor(d[:]) // Redis: xorDigest(final, digest, 20)
+			live = true
 			return true
 		})
+		if live {
+			var aux [4]byte
+			binary.BigEndian.PutUint32(aux[:], uint32(j))
+			final.mix(aux[:])
+			final.xor2(keys)
+		}
 	}
 	return final
 }

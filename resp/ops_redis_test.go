@@ -5,6 +5,7 @@ import (
 	"net"
 	"os/exec"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -349,4 +350,37 @@ func sameShape(a, b any) bool {
 		return ok
 	}
 	return a == b
+}
+
+// TestOpsCommandInfoMatchesRedis compares COMMAND INFO's arity, flags and
+// key positions of the commands and subcommands this family adds.
+func TestOpsCommandInfoMatchesRedis(t *testing.T) {
+	r := startRedisRaw(t)
+	addr, _ := startTestServerWith(t, opsSettings())
+	q := dialRaw(t, addr)
+	shape := func(v any) string {
+		arr, _ := v.([]any)
+		if len(arr) != 1 {
+			return "missing"
+		}
+		info, _ := arr[0].([]any)
+		if len(info) < 6 {
+			return "malformed"
+		}
+		var flags []string
+		for _, f := range info[2].([]any) {
+			flags = append(flags, f.(string))
+		}
+		sort.Strings(flags)
+		return strings.Join([]string{strconv.FormatInt(info[1].(int64), 10), strings.Join(flags, ","),
+			strconv.FormatInt(info[3].(int64), 10), strconv.FormatInt(info[4].(int64), 10), strconv.FormatInt(info[5].(int64), 10)}, " ")
+	}
+	for _, name := range []string{"slowlog", "slowlog|get", "slowlog|len", "slowlog|reset", "slowlog|help",
+		"latency", "latency|latest", "latency|history", "latency|reset", "latency|doctor", "latency|graph", "latency|histogram", "latency|help",
+		"memory", "memory|usage", "memory|stats", "memory|doctor", "memory|malloc-stats", "memory|purge", "memory|help",
+		"debug", "wait", "role", "save", "bgsave", "lastsave", "shutdown"} {
+		if got, want := shape(q.val("COMMAND", "INFO", name)), shape(r.val("COMMAND", "INFO", name)); got != want || got == "missing" {
+			t.Errorf("COMMAND INFO %s: quoris %q, redis %q", name, got, want)
+		}
+	}
 }

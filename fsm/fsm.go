@@ -33,6 +33,8 @@ type FSM struct {
 	table *Table
 	log   *slog.Logger
 	stats Stats
+	// access is node-local: see access.go.
+	access accessPolicy
 
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
@@ -58,6 +60,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 		nodes:  map[string]string{},
 		notify: make(chan struct{}),
 	}
+	f.SetAccessPolicy(false, 10, 1) // Redis's lfu-log-factor and lfu-decay-time
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,61 @@ func TestReload(t *testing.T) {
 	}
 	if got := h.do("TTL", "k"); got != ":100\r\n" {
 		t.Errorf("TTL after reload: %q", got)
+	}
+}
+
+func TestAccessTracking(t *testing.T) {
+	h := newHarness(t)
+	h.do("SET", "k", "v")
+	h.advance(5000)
+	h.cases([]struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"OBJECT", "IDLETIME", "k"}, ":5\r\n"},
+		{[]string{"OBJECT", "IDLETIME", "k"}, ":5\r\n"}, // OBJECT itself does not touch
+		{[]string{"OBJECT", "IDLETIME", "nokey"}, "$-1\r\n"},
+		{[]string{"OBJECT", "FREQ", "k"}, "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"},
+		{[]string{"GET", "k"}, "$1\r\nv\r\n"},
+		{[]string{"OBJECT", "IDLETIME", "k"}, ":0\r\n"},
+	})
+	h.advance(3000)
+	h.do("APPEND", "k", "w") // a write is an access too
+	if got := h.do("OBJECT", "IDLETIME", "k"); got != ":0\r\n" {
+		t.Errorf("IDLETIME after a write = %q", got)
+	}
+
+	h.f.SetAccessPolicy(true, 10, 1)
+	h.do("SET", "n", "v")
+	h.cases([]struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"OBJECT", "FREQ", "n"}, ":5\r\n"},
+		{[]string{"GET", "n"}, "$1\r\nv\r\n"},
+		{[]string{"OBJECT", "FREQ", "n"}, ":6\r\n"}, // from 5 an access always counts
+		{[]string{"OBJECT", "IDLETIME", "n"}, "-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"},
+	})
+	for i := 0; i < 2000; i++ {
+		h.advance(1)
+		h.do("GET", "n")
+	}
+	freq := func() int {
+		var n int
+		fmt.Sscanf(h.do("OBJECT", "FREQ", "n"), ":%d", &n)
+		return n
+	}
+	hot := freq()
+	if hot <= 6 || hot > 40 {
+		t.Errorf("FREQ after 2000 reads = %d, want logarithmic growth", hot)
+	}
+	h.advance(10 * 60_000) // ten lfu-decay-time periods
+	if got := freq(); got != max(hot-10, 0) {
+		t.Errorf("FREQ after 10 minutes = %d, want %d", got, hot-10)
+	}
+	// Overwriting keeps the LFU history, as Redis's dbOverwrite does.
+	h.do("SET", "n", "w")
+	if got := freq(); got != max(hot-10, 0) {
+		t.Errorf("FREQ after overwrite = %d", got)
 	}
 }

@@ -384,3 +384,32 @@ func TestOpsCommandInfoMatchesRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectFreqIdletimeMatchRedis: which of OBJECT FREQ and IDLETIME
+// answers depends on maxmemory-policy, and a new key's LFU counter starts
+// and first grows as in Redis.
+func TestObjectFreqIdletimeMatchRedis(t *testing.T) {
+	r := startRedisRaw(t)
+	addr, _ := startTestServerWith(t, opsSettings())
+	q := dialRaw(t, addr)
+	steps := [][]string{
+		{"SET", "k", "v"},
+		{"OBJECT", "FREQ", "k"},
+		{"OBJECT", "IDLETIME", "k"},
+		{"OBJECT", "FREQ", "nokey"},
+		{"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"},
+		{"OBJECT", "IDLETIME", "k"},
+		{"SET", "n", "v"},
+		{"OBJECT", "FREQ", "n"},
+		{"GET", "n"},
+		{"OBJECT", "FREQ", "n"},
+		{"OBJECT", "FREQ", "n"},
+		{"CONFIG", "SET", "maxmemory-policy", "noeviction"},
+		{"OBJECT", "FREQ", "n"},
+	}
+	for _, s := range steps {
+		if got, want := both(q, r, s...); got != want {
+			t.Errorf("%q: quoris %q, redis %q", s, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -259,6 +260,15 @@ func (s *Server) refreshSettings() {
 	if v, err := strconv.ParseInt(s.setting("latency-monitor-threshold"), 10, 64); err == nil && v >= 0 {
 		o.latencyMin.Store(v)
 	}
+	// OBJECT FREQ/IDLETIME follow maxmemory-policy as in Redis.
+	logFactor, decay := int64(10), int64(1)
+	if v, err := strconv.ParseInt(s.setting("lfu-log-factor"), 10, 64); err == nil && v >= 0 {
+		logFactor = v
+	}
+	if v, err := strconv.ParseInt(s.setting("lfu-decay-time"), 10, 64); err == nil && v >= 0 {
+		decay = v
+	}
+	s.fsm.SetAccessPolicy(strings.Contains(s.setting("maxmemory-policy"), "lfu"), logFactor, decay)
 }
 
 // afterLocal reacts to local commands that change what the hook reads:

@@ -87,3 +87,35 @@ func TestReplicationViewThreeNodes(t *testing.T) {
 		t.Errorf("WAIT 1 0 with one follower down = %d, %v", n, err)
 	}
 }
+
+// TestShutdownCommand: SHUTDOWN on the leader hands leadership over, then
+// the process exits cleanly (code 0) as it does on SIGTERM, and the
+// client's connection closes without a reply.
+func TestShutdownCommand(t *testing.T) {
+	ctx := deadlineCtx(t, 60*time.Second)
+	c := NewCluster(t)
+	c.Start(3)
+	leader := c.Leader()
+	p := c.Node(leader).running()
+	if err := c.Client(leader).Do(ctx, "SHUTDOWN").Err(); err == nil {
+		t.Error("SHUTDOWN replied instead of closing the connection")
+	}
+	select {
+	case <-p.done:
+	case <-time.After(stopTimeout):
+		t.Fatal("SHUTDOWN did not stop the process")
+	}
+	c.Node(leader).clear(p)
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code after SHUTDOWN = %d", code)
+	}
+	var others []int
+	for i := 1; i <= 3; i++ {
+		if i != leader {
+			others = append(others, i)
+		}
+	}
+	if _, err := c.findLeader(5*time.Second, others); err != nil {
+		t.Fatalf("no leader after SHUTDOWN: %v", err)
+	}
+}

@@ -349,3 +349,31 @@ func TestRoleWaitSingleNode(t *testing.T) {
 		t.Error("DEBUG CHANGE-REPL-ID kept the replication id")
 	}
 }
+
+// TestCalledAllocFree: the per-command hook allocates nothing once a
+// command's histogram exists (the slow log, past its threshold, aside).
+func TestCalledAllocFree(t *testing.T) {
+	s := &Server{ops: newOpsStats([]string{"get"}, map[string]bool{"get": true})}
+	st := s.ops.stat("get")
+	args := [][]byte{[]byte("GET"), []byte("k")}
+	reply := []byte("$1\r\nv\r\n")
+	s.called(st, nil, args, time.Now(), reply)
+	if n := testing.AllocsPerRun(1000, func() { s.called(st, nil, args, time.Now(), reply) }); n != 0 {
+		t.Errorf("called allocates %v times per command", n)
+	}
+	if st.calls.Load() != 1002 { // AllocsPerRun runs once more to warm up
+		t.Errorf("calls = %d", st.calls.Load())
+	}
+}
+
+func BenchmarkCalled(b *testing.B) {
+	s := &Server{ops: newOpsStats([]string{"get"}, map[string]bool{"get": true})}
+	st := s.ops.stat("get")
+	args := [][]byte{[]byte("GET"), []byte("k")}
+	reply := []byte("$1\r\nv\r\n")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s.called(s.ops.stat("get"), nil, args, time.Now(), reply)
+	}
+	_ = st
+}

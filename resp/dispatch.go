@@ -190,8 +190,10 @@ func (s *Server) flush(cl *client) {
 				}
 			case errors.Is(err, raftnode.ErrUncertain):
 				s.stats.uncertain.Add(1)
+				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			case err != nil:
+				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			default:
 				cl.conn.WriteRaw(reply)

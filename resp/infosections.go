@@ -176,6 +176,8 @@ func (s *Server) infoServer(field func(string, any)) {
 	field("server_time_usec", time.Now().UnixMicro())
 	field("uptime_in_seconds", uptime)
 	field("uptime_in_days", uptime/86400)
+	// The clock OBJECT IDLETIME counts in: seconds, 24 bits, as Redis's.
+	field("lru_clock", time.Now().Unix()&(1<<24-1))
 	field("executable", exe)
 	field("config_file", s.setting("config"))
 }

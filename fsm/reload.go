@@ -35,7 +35,10 @@ func (f *FSM) Reload() error {
 			f.mu.Unlock()
 			continue
 		}
-		f.dbs, f.nodes = dbs, nodes
+		// Same number of databases: the slice header, which Databases
+		// reads without the lock, stays as it is.
+		copy(f.dbs, dbs)
+		f.nodes = nodes
 		f.now = max(f.now, now)
 		f.mu.Unlock()
 		return nil

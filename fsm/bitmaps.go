@@ -105,7 +105,8 @@ func bitStore(c *Ctx, key string, it Item, found bool, nb []byte, changed bool) 
 	if it.Enc != EncRaw || len(it.Str) != len(nb) {
 		it.Str, it.Enc = nb, EncRaw
 		c.mustWrite()
-		c.DB.put(key, it)
+		e, prev := c.DB.put(key, it)
+		c.f.stamp(e, prev, c.Now)
 	}
 }
 

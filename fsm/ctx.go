@@ -18,6 +18,7 @@ type Ctx struct {
 	Write   bool
 	Args    [][]byte
 	Seed    uint64 // for anything random on the write path: from the entry, never the node
+	noTouch bool   // lookups leave the access clock alone (OBJECT)
 	out     []byte
 }
 
@@ -54,6 +55,9 @@ func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 		return Item{}, false
 	}
 	if live {
+		if !c.noTouch {
+			c.f.touch(it.from, c.Now)
+		}
 		return it, true
 	}
 	if c.Write {
@@ -111,7 +115,8 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 		db.remove(key, c.Index)
 		return
 	}
-	db.put(key, it)
+	e, prev := db.put(key, it)
+	c.f.stamp(e, prev, c.Now)
 	if fn := c.f.onWrite.Load(); fn != nil {
 		idx := c.DBIndex
 		if db != c.DB {

@@ -36,6 +36,8 @@ type FSM struct {
 	// settings are the replicated configuration (CONFIG SET of encoding
 	// thresholds ...): state like the keyspace, changed only by entries.
 	settings settings
+	// access is node-local: see access.go.
+	access accessPolicy
 
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
@@ -62,6 +64,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 		settings: newSettings(),
 		notify:   make(chan struct{}),
 	}
+	f.SetAccessPolicy(false, 10, 1) // Redis's lfu-log-factor and lfu-decay-time
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()

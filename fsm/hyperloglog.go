@@ -61,7 +61,7 @@ func hllKeepRaw(c *Ctx, key string, it Item) {
 	if it.Enc != EncRaw {
 		it.Enc = EncRaw
 		c.mustWrite()
-		c.DB.put(key, it)
+		c.stamp(c.DB.put(key, it))
 	}
 }
 
@@ -89,7 +89,7 @@ func cmdPfadd(c *Ctx) error {
 			// without counting as a modification.
 			it.Str, it.Enc = w, EncRaw
 			c.mustWrite()
-			c.DB.put(key, it)
+			c.stamp(c.DB.put(key, it))
 			return errHLLInvalid
 		}
 	}

@@ -584,7 +584,10 @@ func cmdObject(c *Ctx) error {
 		return nil
 	}
 
+	// OBJECT looks without touching, as Redis's LOOKUP_NOTOUCH.
+	c.noTouch = true
 	it, ok := c.Lookup(c.Arg(2))
+	c.noTouch = false
 	if !ok {
 		c.Null()
 		return nil
@@ -593,13 +596,17 @@ func cmdObject(c *Ctx) error {
 	case "encoding":
 		c.BulkString(encodingName(it))
 	case "freq":
-		// quoris has no maxmemory eviction, so it answers as Redis does
-		// under the default noeviction policy.
-		return errors.New("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+		// Node-local access tracking (access.go): the answer is this
+		// node's view, as each Redis replica has its own.
+		if !c.f.AccessLFU() {
+			return errors.New("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+		}
+		c.Int(int64(c.f.lfuDecr(it.from.accessClock(), c.Now)))
 	case "idletime":
-		// Access times are not tracked: reads are not replicated, so they
-		// could not be kept consistent across nodes anyway.
-		c.Int(0)
+		if c.f.AccessLFU() {
+			return errors.New("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+		}
+		c.Int(idleSeconds(it.from.accessClock(), c.Now))
 	case "refcount":
 		if it.Value == nil && it.Enc == EncAuto {
 			if n, ok := datatypes.ParseInt(it.Str); ok && n >= 0 && n < 10000 {

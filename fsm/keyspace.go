@@ -3,6 +3,7 @@ package fsm
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
@@ -59,8 +60,8 @@ type entry struct {
 	kv   string   // the key, followed by a string value's bytes
 	coll *collVal // nil for a string
 	exp  int64
-	ver  uint64
-	meta uint64 // Enc in the top byte, metaTail, Pos at metaPosShift, len(key) in the low 32 bits
+	ver  uint64 // Version<<16 | Pos: raft indexes stay far below 2^48
+	meta uint64 // Enc in the top byte, metaTail, the access clock (access.go), len(key); read atomically
 }
 
 // collVal is a non-string value apart from its entry, which spares every
@@ -71,25 +72,30 @@ type collVal struct {
 }
 
 const (
-	// metaLow masks len(key): keys are RESP arguments, at most 512 MB.
-	metaLow      = 1<<32 - 1
-	metaPosShift = 32
+	// metaLow holds len(key): under 2 GB, since a raft entry (a bbolt
+	// value) is.
+	metaLow = 1<<31 - 1
 	// metaTail marks a string value whose byte past its end is kept after
 	// it, in the capacity of Str: HyperLogLog edits emulate Redis reading
 	// past a corrupt value's end (see datatypes.StringClone).
 	metaTail = 1 << 55
 )
 
-func (e *entry) key() string { return e.kv[:e.meta&metaLow] }
+// loadMeta reads meta atomically: readers stamp the access clock in it
+// concurrently (see access.go).
+func (e *entry) loadMeta() uint64 { return atomic.LoadUint64(&e.meta) }
+
+func (e *entry) key() string { return e.kv[:e.loadMeta()&metaLow] }
 
 func (e *entry) item() Item {
-	it := Item{ExpireAt: e.exp, Version: e.ver, Pos: uint16(e.meta >> metaPosShift), Enc: uint8(e.meta >> 56), from: e}
+	meta := e.loadMeta()
+	it := Item{ExpireAt: e.exp, Version: e.ver >> 16, Pos: uint16(e.ver), Enc: uint8(meta >> 56), from: e}
 	if e.coll != nil {
 		it.Value, it.Gen = e.coll.v, e.coll.gen
 		return it
 	}
-	it.Str = strBytes(e.kv[e.meta&metaLow:])
-	if e.meta&metaTail != 0 {
+	it.Str = strBytes(e.kv[meta&metaLow:])
+	if meta&metaTail != 0 {
 		it.Str = it.Str[:len(it.Str)-1]
 	}
 	return it
@@ -100,7 +106,7 @@ func (e *entry) item() Item {
 // under key (EXPIRE, PERSIST, an encoding change): then they are shared, so
 // such writes cost O(1) whatever the value's size.
 func newEntry(key string, it Item) *entry {
-	e := &entry{exp: it.ExpireAt, ver: it.Version, meta: uint64(it.Enc)<<56 | uint64(it.Pos)<<metaPosShift | uint64(len(key))}
+	e := &entry{exp: it.ExpireAt, ver: it.Version<<16 | uint64(it.Pos), meta: uint64(it.Enc)<<56 | uint64(len(key))}
 	from := it.from
 	if it.Value != nil {
 		e.kv, e.coll = key, &collVal{v: it.Value, gen: it.Gen}
@@ -114,7 +120,7 @@ func newEntry(key string, it Item) *entry {
 		b = b[:n+1]
 		e.meta |= metaTail
 	}
-	if from != nil && from.coll == nil && from.meta&metaTail == e.meta&metaTail &&
+	if from != nil && from.coll == nil && from.loadMeta()&metaTail == e.meta&metaTail &&
 		from.key() == key && sameBytes(b, from.kv[len(key):]) {
 		e.kv = from.kv
 	} else {
@@ -272,14 +278,15 @@ func (db *DB) raw(key string) (Item, bool) {
 
 // put stores it under key. A string may also come as a []byte Value, the
 // form snapshot records (and tests) use.
-func (db *DB) put(key string, it Item) {
+// put stores it under key and returns the new entry and the one it
+// replaced (nil for a new key), for the access clock.
+func (db *DB) put(key string, it Item) (e, prev *entry) {
 	if b, ok := it.Value.([]byte); ok {
 		it.Value, it.Str = nil, b
 	}
 	h := db.hash(key)
-	e := newEntry(key, it)
+	e = newEntry(key, it)
 	old, replaced := db.keys.Set(slot{h: h, e: e})
-	var prev *entry
 	switch {
 	case !replaced:
 	case old.e != nil && old.e.key() == key:
@@ -303,6 +310,7 @@ func (db *DB) put(key string, it Item) {
 	if it.ExpireAt != 0 && (prev == nil || prev.exp != it.ExpireAt) {
 		db.expires.Set(expSlot{at: it.ExpireAt, key: key})
 	}
+	return e, prev
 }
 
 // remove deletes key, leaving a tombstone stamped tomb (see DB.tombs).

@@ -23,6 +23,11 @@ type fsmSnapshot struct {
 func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.snapshotLocked(), nil
+}
+
+// snapshotLocked captures the state; the caller holds the write lock.
+func (f *FSM) snapshotLocked() *fsmSnapshot {
 	s := &fsmSnapshot{now: f.now, nodes: make(map[string]string, len(f.nodes))}
 	// Every collection stored so far is now shared with this snapshot: the
 	// next write to each one clones it first (Ctx.Own).
@@ -34,7 +39,7 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 		s.nodes[k] = v
 	}
 	s.settings = f.settings.sorted()
-	return s, nil
+	return s
 }
 
 // Persist implements raft.FSMSnapshot.

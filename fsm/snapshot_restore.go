@@ -17,9 +17,31 @@ import (
 // node's state untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	rd, err := snapshot.NewReader(rc)
+	st, err := f.readState(rc)
 	if err != nil {
 		return err
+	}
+	f.mu.Lock()
+	f.dbs, f.nodes, f.settings = st.dbs, st.nodes, st.settings
+	f.now = max(f.now, st.now)
+	f.mu.Unlock()
+	f.stats.RestoredSnaps.Add(1)
+	return nil
+}
+
+// restored is the state a snapshot stream decodes to.
+type restored struct {
+	dbs      []*DB
+	nodes    map[string]string
+	settings settings
+	now      int64
+}
+
+// readState decodes a snapshot stream, without touching the FSM's state.
+func (f *FSM) readState(r io.Reader) (*restored, error) {
+	rd, err := snapshot.NewReader(r)
+	if err != nil {
+		return nil, err
 	}
 	loads := make([]dbLoader, len(f.dbs))
 	for i := range loads {
@@ -34,30 +56,23 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if rec.Kind == snapshot.KindSetting {
 			if err := conf.restore(rec.Setting[0], rec.Setting[1]); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	dbs := make([]*DB, len(loads))
 	for i := range loads {
 		dbs[i] = loads[i].finish()
 	}
-	f.mu.Lock()
-	f.dbs, f.nodes, f.settings = dbs, nodes, conf
-	if rd.Head.Now > f.now {
-		f.now = rd.Head.Now
-	}
-	f.mu.Unlock()
-	f.stats.RestoredSnaps.Add(1)
-	return nil
+	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now}, nil
 }
 
 func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]string) error {

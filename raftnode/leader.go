@@ -68,6 +68,11 @@ const (
 	expiryEntries  = 8 // entries per db per tick at most
 )
 
+// SetActiveExpire turns the leader's active expiry cycle on or off
+// (DEBUG SET-ACTIVE-EXPIRE). It is node-local: each node that becomes
+// leader follows its own setting.
+func (n *Node) SetActiveExpire(on bool) { n.noActiveExpire.Store(!on) }
+
 func (n *Node) expiryLoop(stop chan struct{}) {
 	t := time.NewTicker(expiryTick)
 	defer t.Stop()
@@ -77,7 +82,7 @@ func (n *Node) expiryLoop(stop chan struct{}) {
 			return
 		case <-t.C:
 		}
-		if n.raft.State() != raft.Leader {
+		if n.raft.State() != raft.Leader || n.noActiveExpire.Load() {
 			continue
 		}
 		for db := 0; db < n.fsm.Databases(); db++ {

@@ -55,6 +55,9 @@ type Node struct {
 	// maxEntry is the largest entry any log store can hold (0: no
 	// limit); larger commands are refused before raft sees them.
 	maxEntry int
+	// noActiveExpire is DEBUG SET-ACTIVE-EXPIRE 0: the leader stops
+	// proposing expiry entries; keys still expire for readers.
+	noActiveExpire atomic.Bool
 }
 
 // Open starts raft for cfg on f. It never bootstraps; see Bootstrap.

@@ -27,15 +27,23 @@ type client struct {
 	noEvict bool // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
 	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
 
-	lastActive atomic.Int64 // unix ms
-	busy       atomic.Bool  // executing commands: exempt from the idle timeout
-	peerSeen   atomic.Bool  // peer, readable by other goroutines (the idle timeout)
-	readonly   bool         // READONLY: serve reads from local state
-	peer       bool         // a follower's proxy connection: never re-proxy
-	tx         txState      // MULTI/WATCH state
-	pending    []pending    // replies not yet written, in command order
-	buf        []byte
-	cmdBuf     []redcon.Command
+	lastActive   atomic.Int64 // unix ms
+	busy         atomic.Bool  // executing commands: exempt from the idle timeout
+	peerSeen     atomic.Bool  // peer, readable by other goroutines (the idle timeout)
+	consumed     atomic.Int64 // bytes of commands taken from the connection: qbuf is read minus consumed
+	blocked      atomic.Bool  // in a blocking command: CLIENT LIST flag b
+	multiLen     atomic.Int32 // commands queued in MULTI, -1 outside: CLIENT LIST multi=
+	multiMem     atomic.Int64 // bytes of the queued commands' arguments: multi-mem=
+	argvMem      atomic.Int64 // bytes of the running command's arguments: argv-mem=
+	outMem       atomic.Int64 // capacity of the reply buffer: part of tot-mem=
+	readonlyFlag atomic.Bool  // readonly, published for CLIENT LIST (flag r)
+	in           *countConn   // byte counts of the socket
+	readonly     bool         // READONLY: serve reads from local state
+	peer         bool         // a follower's proxy connection: never re-proxy
+	tx           txState      // MULTI/WATCH state
+	pending      []pending    // replies not yet written, in command order
+	buf          []byte
+	cmdBuf       []redcon.Command
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose
@@ -45,6 +53,8 @@ type pending struct {
 	tk    raftnode.Ticket
 	args  [][]byte // kept for a safe re-route when raft says "not leader"
 	err   error
+	st    *cmdStat  // where the command's call is counted once answered
+	start time.Time // when the command was read, for its duration
 }
 
 func (c *client) DB() int {
@@ -57,4 +67,20 @@ func (c *client) setDB(db int) {
 	c.mu.Lock()
 	c.db = db
 	c.mu.Unlock()
+}
+
+// last is the name of the command the client ran last ("config|set").
+func (c *client) last() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastCmd
+}
+
+// qbuf is how many bytes the client sent that no command has consumed
+// yet, the command being executed included, as Redis's query buffer.
+func (c *client) qbuf() int64 {
+	if c.in == nil {
+		return 0
+	}
+	return max(c.in.in.Load()-c.consumed.Load(), 0)
 }

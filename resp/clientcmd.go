@@ -229,8 +229,11 @@ func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 }
 
 // appendClientInfo writes c's CLIENT LIST line in Redis 7.0's format.
-// Buffer and memory figures Redis reports about its own allocations have
-// no Go counterpart here and are 0.
+// qbuf is what the client sent that is not yet consumed (the running
+// command included), argv-mem and multi-mem the bytes of the running and
+// the queued commands' arguments, tot-mem their sum with the reply
+// buffer's capacity. Redis's read-buffer figures (qbuf-free, rbs, rbp)
+// and output list figures have no counterpart in redcon and are 0.
 func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	c.mu.Lock()
 	name, db, cmd, noEvict, noTouch := c.name, c.db, c.lastCmd, c.noEvict, c.noTouch
@@ -238,7 +241,21 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	if cmd == "" {
 		cmd = "NULL"
 	}
+	multi := c.multiLen.Load()
+	// Redis's flag order: x (MULTI), b (blocked), U, r (READONLY), e, T.
 	flags := ""
+	if multi >= 0 {
+		flags += "x"
+	}
+	if c.blocked.Load() {
+		flags += "b"
+	}
+	if strings.HasPrefix(c.laddr, "/") {
+		flags += "U"
+	}
+	if c.readonlyFlag.Load() {
+		flags += "r"
+	}
 	if noEvict {
 		flags += "e"
 	}
@@ -248,6 +265,7 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	if flags == "" {
 		flags = "N"
 	}
+	qbuf, argv, multiMem := c.qbuf(), c.argvMem.Load(), c.multiMem.Load()
 	idle := now.UnixMilli() - c.lastActive.Load()
 	b = append(b, "id="...)
 	b = strconv.AppendInt(b, c.id, 10)
@@ -268,7 +286,17 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = append(b, flags...)
 	b = append(b, " db="...)
 	b = strconv.AppendInt(b, int64(db), 10)
-	b = append(b, " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd="...)
+	b = append(b, " sub=0 psub=0 ssub=0 multi="...)
+	b = strconv.AppendInt(b, int64(multi), 10)
+	b = append(b, " qbuf="...)
+	b = strconv.AppendInt(b, qbuf, 10)
+	b = append(b, " qbuf-free=0 argv-mem="...)
+	b = strconv.AppendInt(b, argv, 10)
+	b = append(b, " multi-mem="...)
+	b = strconv.AppendInt(b, multiMem, 10)
+	b = append(b, " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem="...)
+	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
+	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
 	b = append(b, " user=default redir=-1 resp=2\n"...)
 	return b

@@ -13,11 +13,12 @@ import (
 
 // clientLineRE is Redis 7.0's CLIENT LIST line, field for field.
 var clientLineRE = regexp.MustCompile(`^id=(\d+) addr=(127\.0\.0\.1:\d+) laddr=(127\.0\.0\.1:\d+) fd=(\d+) name=(\S*) age=(\d+) idle=(\d+) flags=([a-zA-Z]+) db=(\d+) ` +
-	`sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r ` +
+	`sub=0 psub=0 ssub=0 multi=(-1|\d+) qbuf=(\d+) qbuf-free=0 argv-mem=(\d+) multi-mem=(\d+) rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=(\d+) events=r ` +
 	`cmd=(\S+) user=default redir=-1 resp=2$`)
 
 type clientLine struct {
 	id, addr, laddr, name, flags, db, cmd string
+	multi, qbuf, argvMem                  string
 }
 
 func parseClientLines(t *testing.T, v any) []clientLine {
@@ -38,7 +39,7 @@ func parseClientLines(t *testing.T, v any) []clientLine {
 		if m == nil {
 			t.Fatalf("malformed client line %q", l)
 		}
-		out = append(out, clientLine{id: m[1], addr: m[2], laddr: m[3], name: m[5], flags: m[8], db: m[9], cmd: m[10]})
+		out = append(out, clientLine{id: m[1], addr: m[2], laddr: m[3], name: m[5], flags: m[8], db: m[9], multi: m[10], qbuf: m[11], argvMem: m[12], cmd: m[15]})
 	}
 	return out
 }
@@ -81,7 +82,7 @@ func TestClientIdentity(t *testing.T) {
 		}
 	}
 	lines := parseClientLines(t, r.val("CLIENT", "INFO"))
-	want := clientLine{id: strconv.FormatInt(id, 10), addr: r.c.LocalAddr().String(), laddr: addr, name: "w", flags: "eT", db: "5", cmd: "client|info"}
+	want := clientLine{id: strconv.FormatInt(id, 10), addr: r.c.LocalAddr().String(), laddr: addr, name: "w", flags: "eT", db: "5", cmd: "client|info", multi: "-1", qbuf: "26", argvMem: "10"}
 	if len(lines) != 1 || lines[0] != want {
 		t.Errorf("CLIENT INFO = %+v, want %+v", lines, want)
 	}

@@ -37,6 +37,11 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	for i := range cmds {
 		args := cmds[i].Args
 		s.stats.cmds.Add(1)
+		start := time.Now()
+		if i > 0 {
+			cl.consumed.Add(int64(len(cmds[i-1].Raw))) // qbuf counts the running command
+		}
+		cl.argvMem.Store(argvBytes(args))
 		if s.closing.Load() {
 			s.flush(cl)
 			conn.WriteError(errShuttingDown.Error())
@@ -48,6 +53,8 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				s.flush(cl)
 				cl.buf = s.queue(cl, args, cl.buf[:0])
 				conn.WriteRaw(cl.buf)
+				cl.multiLen.Store(int32(len(cl.tx.queue)))
+				cl.multiMem.Add(argvBytes(args))
 				continue
 			}
 		}
@@ -55,12 +62,16 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			readsBarriered = false
 			s.flush(cl)
 			if !lc.ArityOK(len(args)) {
+				s.rejected(s.ops.stat(lc.Name), arityErr(lc.Name))
 				conn.WriteError(arityErr(lc.Name))
 				continue
 			}
 			cl.setLast(lc.Name)
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
+			name := cl.last()
+			s.afterLocal(name, cl.buf) // first: a new slow log threshold applies to this CONFIG SET
+			s.called(s.ops.stat(name), cl, args, start, cl.buf)
 			if lc.Name == "quit" {
 				s.flush(cl)
 				conn.Close()
@@ -71,11 +82,14 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		c := s.table.Lookup(args[0])
 		if c == nil {
 			s.flush(cl)
+			s.rejected(nil, "ERR")
 			conn.WriteError(unknownErr(args))
 			continue
 		}
+		st := s.ops.stat(c.Name)
 		if !c.ArityOK(len(args)) {
 			s.flush(cl)
+			s.rejected(st, "ERR")
 			conn.WriteError(arityErr(c.Name))
 			continue
 		}
@@ -94,21 +108,38 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
+			s.called(st, cl, args, start, cl.buf)
 		case writes && s.node.IsLeader() && c.Has("blocking"):
 			readsBarriered = false
 			s.flush(cl)
-			if reply := s.block(cl, c, args, db); reply != nil {
+			cl.blocked.Store(true)
+			reply := s.block(cl, c, args, db)
+			cl.blocked.Store(false)
+			if reply != nil {
 				conn.WriteRaw(reply)
 			}
+			// Time spent waiting for data is not execution time: Redis
+			// leaves it out of the slow log and latency figures too.
+			s.called(st, cl, nil, time.Now(), reply)
 		case writes && s.node.IsLeader():
 			readsBarriered = false
-			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args})
+			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args, st: st, start: start})
 		default:
 			readsBarriered = false
 			s.forward(cl, c, args)
 		}
 	}
 	s.flush(cl)
+	cl.consumed.Add(int64(len(cmds[len(cmds)-1].Raw)))
+	cl.argvMem.Store(0)
+	cl.outMem.Store(int64(cap(cl.buf)))
+	cl.readonlyFlag.Store(cl.readonly)
+	if !cl.tx.active {
+		cl.multiLen.Store(-1)
+		cl.multiMem.Store(0)
+	} else {
+		cl.multiLen.Store(int32(len(cl.tx.queue)))
+	}
 	clear(cmds)
 	cl.cmdBuf = cmds[:0]
 }
@@ -165,12 +196,15 @@ func (s *Server) flush(cl *client) {
 				}
 			case errors.Is(err, raftnode.ErrUncertain):
 				s.stats.uncertain.Add(1)
+				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			case err != nil:
+				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			default:
 				cl.conn.WriteRaw(reply)
 			}
+			s.called(p[i].st, cl, p[i].args, p[i].start, reply)
 		default:
 			cl.conn.WriteRaw(p[i].reply)
 		}

@@ -20,20 +20,24 @@ func TestInfoSections(t *testing.T) {
 		}
 		return out
 	}
-	all := []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "cluster", "keyspace", "raft"}
+	// Redis 7.0's default set leaves commandstats and latencystats out;
+	// all and everything include them.
+	def := []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "raft"}
+	all := []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace", "raft"}
 	tests := []struct {
 		args []string
 		want []string
 	}{
-		{nil, all},
-		{[]string{"default"}, all},
+		{nil, def},
+		{[]string{"default"}, def},
 		{[]string{"ALL"}, all},
 		{[]string{"everything"}, all},
+		{[]string{"default", "commandstats"}, append(def[:8:8], append([]string{"commandstats"}, def[8:]...)...)},
 		{[]string{"server"}, []string{"server"}},
 		{[]string{"keyspace", "CPU"}, []string{"cpu", "keyspace"}}, // Redis's order, not the request's
 		{[]string{"raft", "nosuch", "server"}, []string{"server", "raft"}},
 		{[]string{"nosuch"}, nil},
-		{[]string{"commandstats"}, nil}, // not tracked
+		{[]string{"commandstats"}, []string{"commandstats"}},
 	}
 	for _, tc := range tests {
 		v := r.val(append([]string{"INFO"}, tc.args...)...)

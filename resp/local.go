@@ -27,6 +27,12 @@ func localCommands() map[string]*localCmd {
 		clientCommands(),
 		clusterCommands(),
 		multiCommands(),
+		slowlogCommands(),
+		latencyCommands(),
+		persistCommands(),
+		replicationCommands(),
+		debugCommands(),
+		memoryCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

@@ -33,6 +33,9 @@ type Options struct {
 	FollowerMode string // "proxy" (default) or "redirect"
 	Settings     Settings
 	Logger       *slog.Logger
+	// Shutdown stops the process for the SHUTDOWN command; nil sends
+	// this process SIGTERM, which quoris-server handles gracefully.
+	Shutdown func()
 }
 
 // Server serves RESP clients for one node.
@@ -60,6 +63,10 @@ type Server struct {
 	stats struct {
 		conns, cmds, rejected, proxied, uncertain atomic.Int64
 	}
+	ops     *opsStats     // per-command stats, slow log, latency monitor
+	opsStop chan struct{} // ends sampleLoop and the replication watch
+	repl    replWatch
+	lifecycle
 }
 
 // New builds a server for node; call Serve to accept clients.
@@ -83,6 +90,12 @@ func New(opts Options, node *raftnode.Node) *Server {
 	}
 	node.FSM().OnWrite(s.blocked.written)
 	s.local = localCommands()
+	s.ops = newOpsStats(s.commandNames())
+	s.opsStop = make(chan struct{})
+	s.refreshSettings()
+	s.lastSave.Store(time.Now().Unix())
+	s.startupHeap = heapInUse()
+	s.lastSnapIndex.Store(s.snapshotIndex())
 	return s
 }
 
@@ -92,7 +105,7 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
-	s.ln = newDrainListener(ln)
+	s.ln = newDrainListener(countListener{ln, s.ops})
 	s.srv = redcon.NewServer(s.opts.Addr, s.serveRESP, s.accept, s.closed)
 	return nil
 }
@@ -105,6 +118,8 @@ func (s *Server) Serve() error {
 	stop := make(chan struct{})
 	defer close(stop)
 	go s.closeIdleClients(stop)
+	go s.sampleLoop(s.opsStop)
+	s.watchReplication()
 	return s.srv.Serve(s.ln)
 }
 
@@ -114,6 +129,7 @@ func (s *Server) Close() {
 	if !s.closing.CompareAndSwap(false, true) {
 		return
 	}
+	close(s.opsStop)
 	s.ln.stopAccepting()
 	s.inflight.Wait()
 	time.Sleep(50 * time.Millisecond) // redcon flushes replies after the handler returns
@@ -130,6 +146,10 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		cl.laddr = la.String()
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
+	cl.multiLen.Store(-1)
+	if cc, ok := conn.NetConn().(*countConn); ok {
+		cl.in = cc
+	}
 	conn.SetContext(cl)
 	max, _ := strconv.Atoi(s.conf.get(redisconf.Lookup("maxclients")))
 	s.mu.Lock()

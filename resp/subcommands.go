@@ -50,6 +50,12 @@ func subcommandsOf(container string) []*subCmd {
 		return commandSubcommands()
 	case "config":
 		return configSubcommands()
+	case "slowlog":
+		return slowlogSubcommands()
+	case "latency":
+		return latencySubcommands()
+	case "memory":
+		return memorySubcommands()
 	}
 	return nil
 }

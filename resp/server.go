@@ -46,7 +46,8 @@ type Server struct {
 	blocked *blockers
 
 	ln       *drainListener
-	srv      *redcon.Server
+	srv      *connServer
+	maxBulk  atomic.Int64 // proto-max-bulk-len, read from Settings as clients connect
 	closing  atomic.Bool
 	inflight sync.WaitGroup
 
@@ -90,7 +91,8 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = newDrainListener(ln)
-	s.srv = redcon.NewServer(s.opts.Addr, s.serveRESP, s.accept, s.closed)
+	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load}
+	s.refreshMaxBulk()
 	return nil
 }
 
@@ -98,7 +100,21 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Serve accepts clients until Close.
-func (s *Server) Serve() error { return s.srv.Serve(s.ln) }
+func (s *Server) Serve() error { return s.srv.serve(s.ln) }
+
+// refreshMaxBulk takes proto-max-bulk-len from the settings; a CONFIG SET
+// applies to requests parsed after the next client connects.
+func (s *Server) refreshMaxBulk() {
+	v := int64(defaultProtoMaxBulkLen)
+	if s.opts.Settings != nil {
+		for _, kv := range s.opts.Settings.Get("proto-max-bulk-len") {
+			if kv[0] == "proto-max-bulk-len" {
+				v = parseBulkLimit(kv[1])
+			}
+		}
+	}
+	s.maxBulk.Store(v)
+}
 
 // Close stops accepting, lets commands already being executed finish and
 // send their replies, then closes client connections.
@@ -123,6 +139,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
 	conn.SetContext(cl)
+	s.refreshMaxBulk()
 	s.mu.Lock()
 	s.clients[cl.id] = cl
 	s.mu.Unlock()

@@ -18,6 +18,7 @@ type Ctx struct {
 	Args    [][]byte
 	Seed    uint64 // for anything random on the write path: from the entry, never the node
 	out     []byte
+	quiet   bool // a replicated read on a node no client asked: counts no hits or misses
 }
 
 // Out returns the reply written so far.
@@ -41,7 +42,7 @@ func (c *Ctx) Lookup(key string) (Item, bool) {
 func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 	it, ok := db.raw(key)
 	live := ok && alive(it, c.Now)
-	if !c.Write {
+	if !c.Write && !c.quiet {
 		// Redis counts hits and misses on lookups for reading only.
 		if live {
 			c.f.stats.KeyspaceHits.Add(1)

@@ -35,6 +35,10 @@ type FSM struct {
 	stats Stats
 
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
+	// proposedHere tells whether a batch entry was proposed by this node
+	// in this run (see SetProposedHere): only there do the reads it carries
+	// count as keyspace hits and misses.
+	proposedHere atomic.Pointer[func(data []byte) bool]
 
 	argsScratch [][]byte // reused by applyBatch; apply is single-threaded
 	// readCtx saves the read path one allocation per command: a Ctx
@@ -70,6 +74,12 @@ func New(databases int, logger *slog.Logger) *FSM {
 // into the FSM. The RESP layer uses it to wake clients blocked on a key.
 // This is node-local observation, not replicated state.
 func (f *FSM) OnWrite(fn func(db int, key string)) { f.onWrite.Store(&fn) }
+
+// SetProposedHere installs fn, which reports whether a batch entry's data
+// is one this node proposed. Replicated reads (KindRead items) are
+// evaluated on every node, but are node-local observations only where a
+// client asked for them.
+func (f *FSM) SetProposedHere(fn func(data []byte) bool) { f.proposedHere.Store(&fn) }
 
 // DBIndex returns the index of db, or -1.
 func (f *FSM) dbIndex(db *DB) int {
@@ -183,6 +193,10 @@ func (f *FSM) applyEntry(index uint64, data []byte) interface{} {
 func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 	r := &BatchReply{ends: make([]int, 0, BatchCount(data))}
 	c := new(Ctx) // one per batch, reset for each command
+	local := false
+	if fn := f.proposedHere.Load(); fn != nil {
+		local = (*fn)(data)
+	}
 	err := batchItems(data[1:], func(i int, item []byte) {
 		e, err := decodeEntryInto(item, f.argsScratch)
 		if cap(e.Args) > cap(f.argsScratch) {
@@ -192,10 +206,19 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 		case err != nil:
 			f.log.Error("undecodable batch item", "index", index, "item", i, "err", err)
 			r.buf = appendErr(r.buf, err)
-		case e.Kind != KindCommand:
+		case e.Kind != KindCommand && e.Kind != KindRead:
 			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
 		case e.DB < 0 || e.DB >= len(f.dbs):
 			r.buf = appendErr(r.buf, ErrDBIndex)
+		case e.Kind == KindRead:
+			if e.Time > f.now {
+				f.now = e.Time
+			}
+			// As on the read path: Write false, so nothing can change
+			// and an expired key is only hidden, not removed.
+			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Args: e.Args, out: r.buf, quiet: !local}
+			f.execRead(c)
+			r.buf = c.out
 		default:
 			if e.Time > f.now {
 				f.now = e.Time
@@ -283,6 +306,22 @@ func (f *FSM) exec(c *Ctx, write bool) {
 			c.Error(err)
 		}
 	}
+}
+
+// execRead runs a replicated read. A write command answers an error, and
+// a read handler that tried to write would panic in mustWrite before
+// touching anything: that panic is answered as an error here instead of
+// stopping the apply loop on every node at once.
+func (f *FSM) execRead(c *Ctx) {
+	mark := c.Mark()
+	defer func() {
+		if p := recover(); p != nil {
+			f.log.Error("replicated read panicked", "cmd", string(c.Args[0]), "panic", p)
+			c.Rewind(mark)
+			c.ErrorString("ERR internal error in a read-only command")
+		}
+	}()
+	f.exec(c, false)
 }
 
 // Read executes a read-only command against local state at time now (the

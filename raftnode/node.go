@@ -135,6 +135,7 @@ func Open(cfg Config, f *fsm.FSM) (*Node, error) {
 		stop: make(chan struct{}), hadData: hadData}
 	n.verify = newVerifier(r)
 	n.batch = newBatcher(n, cfg.MaxInflight)
+	f.SetProposedHere(n.batch.owns)
 	go n.batch.run(n.stop)
 	if cfg.SnapshotBytes > 0 {
 		go n.snapshotBySize(cfg.SnapshotBytes, time.Second)

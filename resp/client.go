@@ -32,8 +32,11 @@ type client struct {
 	peer       bool         // a follower's proxy connection: never re-proxy
 	tx         txState      // MULTI/WATCH state
 	pending    []pending    // replies not yet written, in command order
-	buf        []byte
-	cmdBuf     []redcon.Command
+	// proxyPending: pending holds commands for another node, so a read
+	// may not be put in this node's log ahead of them.
+	proxyPending bool
+	buf          []byte
+	cmdBuf       []redcon.Command
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose
@@ -43,6 +46,14 @@ type pending struct {
 	tk    raftnode.Ticket
 	args  [][]byte // kept for a safe re-route when raft says "not leader"
 	err   error
+	read  bool // a read-only command put in the log behind this pipeline's writes
+}
+
+// writesPending reports whether this pipeline has writes submitted to this
+// node's log whose replies are not written yet, and nothing proxied.
+func (c *client) writesPending() bool {
+	n := len(c.pending)
+	return n > 0 && !c.proxyPending && c.pending[n-1].tk.Valid()
 }
 
 func (c *client) DB() int {

@@ -127,7 +127,10 @@ func TestProtocolMatchesRedis(t *testing.T) {
 			var want, got []byte
 			var wantClosed, gotClosed bool
 			wg.Add(2)
-			go func() { defer wg.Done(); want, wantClosed = rawExchange(t, redisAddr, []byte(in), 300*time.Millisecond) }()
+			go func() {
+				defer wg.Done()
+				want, wantClosed = rawExchange(t, redisAddr, []byte(in), 300*time.Millisecond)
+			}()
 			go func() { defer wg.Done(); got, gotClosed = rawExchange(t, quorisAddr, []byte(in), 300*time.Millisecond) }()
 			wg.Wait()
 			if !bytes.Equal(got, want) || gotClosed != wantClosed {

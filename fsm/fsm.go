@@ -34,7 +34,8 @@ type FSM struct {
 	log   *slog.Logger
 	stats Stats
 
-	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
+	onWrite atomic.Pointer[func([]Written)] // see OnWrite
+	written []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
 	// in this run (see SetProposedHere): only there do the reads it carries
 	// count as keyspace hits and misses.
@@ -69,11 +70,41 @@ func New(databases int, logger *slog.Logger) *FSM {
 	return f
 }
 
-// OnWrite installs fn to be told of every key a write stores, on the
-// apply goroutine and under the FSM's lock: fn must not block or call back
-// into the FSM. The RESP layer uses it to wake clients blocked on a key.
-// This is node-local observation, not replicated state.
-func (f *FSM) OnWrite(fn func(db int, key string)) { f.onWrite.Store(&fn) }
+// Written is a key a write stored, or with All every key of database DB
+// (SWAPDB): what clients blocked on keys wait for.
+type Written struct {
+	DB  int
+	Key string
+	All bool
+}
+
+// OnWrite installs fn to be told which keys an apply stored. It is called
+// once per ApplyBatch, after every entry of it applied (so a client woken
+// by it never sees a transaction or batch half applied), on the apply
+// goroutine and under the FSM's lock: fn must not block or call back into
+// the FSM, and must not keep the slice. The RESP layer uses it to wake
+// clients blocked on a key. This is node-local observation, not replicated
+// state.
+func (f *FSM) OnWrite(fn func([]Written)) { f.onWrite.Store(&fn) }
+
+// noteWritten records a stored key for the OnWrite hook, if one is set.
+func (f *FSM) noteWritten(w Written) {
+	if f.onWrite.Load() != nil {
+		f.written = append(f.written, w)
+	}
+}
+
+// signalWritten hands the keys stored by this apply to the hook.
+func (f *FSM) signalWritten() {
+	if len(f.written) == 0 {
+		return
+	}
+	if fn := f.onWrite.Load(); fn != nil {
+		(*fn)(f.written)
+	}
+	clear(f.written)
+	f.written = f.written[:0]
+}
 
 // SetProposedHere installs fn, which reports whether a batch entry's data
 // is one this node proposed. Replicated reads (KindRead items) are
@@ -121,6 +152,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	if n := len(logs); n > 0 {
 		f.applied.Store(logs[n-1].Index)
 	}
+	f.signalWritten()
 	f.mu.Unlock()
 	f.notifyApplied()
 	return out

@@ -108,46 +108,57 @@ func TestClusterViewAfterLeaderKill(t *testing.T) {
 	if err := cc.Set(ctx, "k", "before", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	survivor := old%3 + 1
+	var survivors []int
+	for i := 1; i <= 3; i++ {
+		if i != old {
+			survivors = append(survivors, i)
+		}
+	}
 	deadID := sha1Hex(c.Node(old).ID)
 	c.Kill(old)
 	killed := time.Now()
 
+	// Both survivors, the new leader and its follower (which takes the
+	// leader's judgement of the third node), must agree.
 	var mapReady time.Duration
 	eventually(t, 10*time.Second, "the survivors' CLUSTER SLOTS to name a live master without the dead node", func() error {
-		slots, err := c.Client(survivor).ClusterSlots(ctx).Result()
-		if err != nil {
-			return err
-		}
-		if len(slots) != 1 || len(slots[0].Nodes) == 0 {
-			return errorf("slots %v", slots)
-		}
-		for _, n := range slots[0].Nodes {
-			if n.ID == deadID || n.Addr == c.Node(old).Addr {
-				return errorf("the dead node is still in %v", slots)
+		for _, sv := range survivors {
+			slots, err := c.Client(sv).ClusterSlots(ctx).Result()
+			if err != nil {
+				return err
+			}
+			if len(slots) != 1 || len(slots[0].Nodes) != 2 {
+				return errorf("node%d: slots %v", sv, slots)
+			}
+			for _, n := range slots[0].Nodes {
+				if n.ID == deadID || n.Addr == c.Node(old).Addr {
+					return errorf("node%d: the dead node is still in %v", sv, slots)
+				}
 			}
 		}
 		mapReady = time.Since(killed)
 		return nil
 	})
-	nodes, err := c.Client(survivor).ClusterNodes(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(nodes), "\n") {
-		f := strings.Fields(line)
-		if f[0] == deadID && (!strings.Contains(f[2], "fail") || strings.Contains(f[2], "master")) {
-			t.Errorf("the killed leader in CLUSTER NODES: %q", line)
+	for _, sv := range survivors {
+		nodes, err := c.Client(sv).ClusterNodes(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	shards, err := c.Client(survivor).ClusterShards(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sh := range shards {
-		for _, n := range sh.Nodes {
-			if n.ID == deadID && n.Health != "fail" {
-				t.Errorf("the killed leader in CLUSTER SHARDS: health %q", n.Health)
+		for _, line := range strings.Split(strings.TrimSpace(nodes), "\n") {
+			f := strings.Fields(line)
+			if f[0] == deadID && (!strings.Contains(f[2], "fail") || strings.Contains(f[2], "master")) {
+				t.Errorf("node%d: the killed leader in CLUSTER NODES: %q", sv, line)
+			}
+		}
+		shards, err := c.Client(sv).ClusterShards(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range shards {
+			for _, n := range sh.Nodes {
+				if n.ID == deadID && n.Health != "fail" {
+					t.Errorf("node%d: the killed leader in CLUSTER SHARDS: health %q", sv, n.Health)
+				}
 			}
 		}
 	}

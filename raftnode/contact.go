@@ -74,6 +74,9 @@ func (n *Node) PeerHealth(id string) (h Health, since time.Time) {
 	default:
 		return HealthUnknown, time.Time{}
 	}
+	if since.IsZero() {
+		return HealthUnknown, since // leadership too new to judge by
+	}
 	age := time.Since(since)
 	rc := n.raft.ReloadableConfig()
 	switch {

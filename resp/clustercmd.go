@@ -132,6 +132,17 @@ func (s *Server) clusterView() *clusterView {
 			v.leader = &v.members[i]
 		}
 	}
+	// A follower judges only the leader itself; for the other members it
+	// takes the leader's judgement (unknown stays unflagged).
+	if v.leader != nil && v.leader.id != v.self && v.health[v.leader.id].h != raftnode.HealthFail {
+		if lv := s.leaderHealth(v.leader.addr); lv != nil {
+			for id, mh := range lv {
+				if cur, ok := v.health[id]; ok && cur.h == raftnode.HealthUnknown {
+					v.health[id] = mh
+				}
+			}
+		}
+	}
 	return v
 }
 

@@ -44,6 +44,7 @@ type Server struct {
 	started time.Time
 	peers   *peerPool
 	blocked *blockers
+	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
 
 	ln       *drainListener
 	srv      *connServer

@@ -14,6 +14,7 @@ type Ctx struct {
 	DBIndex int
 	Now     int64
 	Index   uint64
+	Pos     uint16 // this command's position within its log entry (KindBatch); see Token
 	Write   bool
 	Args    [][]byte
 	Seed    uint64 // for anything random on the write path: from the entry, never the node
@@ -99,7 +100,8 @@ func (c *Ctx) Own(it *Item) {
 // NewItem wraps a freshly built value as owned by the live keyspace.
 func (c *Ctx) NewItem(v any) Item { return Item{Value: v, Gen: c.f.gen} }
 
-// Set stores it under key, stamped with this entry's index.
+// Set stores it under key, stamped with this entry's index and the
+// command's position in it.
 func (c *Ctx) Set(key string, it Item) {
 	c.SetIn(c.DB, key, it)
 }
@@ -107,7 +109,7 @@ func (c *Ctx) Set(key string, it Item) {
 // SetIn is Set on another database of this FSM.
 func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	c.mustWrite()
-	it.Version = c.Index
+	it.Version, it.Pos = c.Index, c.Pos
 	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 {
 		// Redis never keeps an empty collection: removing the last
 		// element removes the key.

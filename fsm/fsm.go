@@ -219,6 +219,11 @@ func (f *FSM) applyEntry(index uint64, data []byte) interface{} {
 	return f.applyData(index, data)
 }
 
+// MaxBatchItems bounds the commands of one KindBatch entry: a command's
+// position in its entry is 16 bits of its change tokens (Token). raftnode's
+// batcher stays below it.
+const MaxBatchItems = 1 << 16
+
 // applyBatch applies each command of a batch entry as if it were an entry
 // of its own at the same index. A malformed item answers an error in its
 // slot; the rest still apply, identically on every node.
@@ -257,7 +262,10 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 			}
 			// Seeds differ per item so two SPOPs in one batch do not draw
 			// the same numbers.
-			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Write: true, Args: e.Args, Seed: index<<16 | uint64(i&0xffff), out: r.buf}
+			// Pos tells apart changes made by different commands of the
+			// batch (Token); a batch never has more than MaxBatchItems.
+			pos := uint16(min(i, MaxBatchItems-1))
+			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: r.buf}
 			f.stats.AppliedCmds.Add(1)
 			f.exec(c, true)
 			r.buf = c.out

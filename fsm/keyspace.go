@@ -20,6 +20,10 @@ type Item struct {
 	Str      []byte
 	ExpireAt int64  // unix ms; 0 means no TTL
 	Version  uint64 // log index of the last change, for WATCH
+	// Pos is the position of the last change's command within its log
+	// entry (a batch carries many). With Version it orders every change of
+	// a key strictly: see Token.
+	Pos uint16
 	// Gen is the FSM snapshot generation in which a collection Value was
 	// last made private to the live keyspace; see Ctx.Own. Not persisted.
 	Gen  uint64
@@ -56,7 +60,7 @@ type entry struct {
 	coll *collVal // nil for a string
 	exp  int64
 	ver  uint64
-	meta uint64 // Enc in the top byte, metaTail, then len(key)
+	meta uint64 // Enc in the top byte, metaTail, Pos at metaPosShift, len(key) in the low 32 bits
 }
 
 // collVal is a non-string value apart from its entry, which spares every
@@ -67,7 +71,9 @@ type collVal struct {
 }
 
 const (
-	metaLow = 1<<55 - 1
+	// metaLow masks len(key): keys are RESP arguments, at most 512 MB.
+	metaLow      = 1<<32 - 1
+	metaPosShift = 32
 	// metaTail marks a string value whose byte past its end is kept after
 	// it, in the capacity of Str: HyperLogLog edits emulate Redis reading
 	// past a corrupt value's end (see datatypes.StringClone).
@@ -77,7 +83,7 @@ const (
 func (e *entry) key() string { return e.kv[:e.meta&metaLow] }
 
 func (e *entry) item() Item {
-	it := Item{ExpireAt: e.exp, Version: e.ver, Enc: uint8(e.meta >> 56), from: e}
+	it := Item{ExpireAt: e.exp, Version: e.ver, Pos: uint16(e.meta >> metaPosShift), Enc: uint8(e.meta >> 56), from: e}
 	if e.coll != nil {
 		it.Value, it.Gen = e.coll.v, e.coll.gen
 		return it
@@ -94,7 +100,7 @@ func (e *entry) item() Item {
 // under key (EXPIRE, PERSIST, an encoding change): then they are shared, so
 // such writes cost O(1) whatever the value's size.
 func newEntry(key string, it Item) *entry {
-	e := &entry{exp: it.ExpireAt, ver: it.Version, meta: uint64(it.Enc)<<56 | uint64(len(key))}
+	e := &entry{exp: it.ExpireAt, ver: it.Version, meta: uint64(it.Enc)<<56 | uint64(it.Pos)<<metaPosShift | uint64(len(key))}
 	from := it.from
 	if it.Value != nil {
 		e.kv, e.coll = key, &collVal{v: it.Value, gen: it.Gen}

@@ -64,7 +64,7 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 		db.Ascend(0, func(key string, _ uint64, it Item) bool {
 			// The snapshot format knows datatypes' values, not the
 			// keyspace's Collection adapters: unwrap them.
-			k := snapshot.Key{DB: i, Key: key, ExpireAt: it.ExpireAt, Version: it.Version, Enc: it.Enc}
+			k := snapshot.Key{DB: i, Key: key, ExpireAt: it.ExpireAt, Version: it.Version, Pos: it.Pos, Enc: it.Enc}
 			v := it.Value
 			switch cv := v.(type) {
 			case nil:

@@ -77,7 +77,7 @@ func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]stri
 		l.db.tombs.Load(rec.Tomb.Key, rec.Tomb.Index)
 	case snapshot.KindKey:
 		k := &rec.Key
-		it := Item{ExpireAt: k.ExpireAt, Version: k.Version, Enc: k.Enc}
+		it := Item{ExpireAt: k.ExpireAt, Version: k.Version, Pos: k.Pos, Enc: k.Enc}
 		var key string
 		switch v := k.Value.(type) {
 		case nil:

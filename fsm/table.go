@@ -60,6 +60,8 @@ func NewTable() *Table {
 	t := &Table{cmds: make(map[string]*Command)}
 	for _, register := range []func(*Table){
 		registerStrings,
+		registerStringCAS,
+		registerKeyVersion,
 		registerKeys,
 		registerServer,
 		registerMulti,

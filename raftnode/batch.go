@@ -17,6 +17,10 @@ const (
 	maxBatchBytes = 1 << 20
 )
 
+// A command's position in its batch is part of its change token
+// (fsm.Token): this fails to compile if a batch could hold more.
+var _ [fsm.MaxBatchItems - maxBatchCmds]struct{}
+
 // batcher turns concurrent client commands into few raft entries. Commands
 // accumulate while earlier batches are in flight; when fewer than
 // maxInflight batches are in raft, everything accumulated goes out as one

@@ -55,6 +55,7 @@ type Reader struct {
 	srcErr    error // what src returned last; reading stops there
 	count     uint64
 	done      bool
+	format    uint64 // the stream's format version
 	Head      Header
 }
 
@@ -72,6 +73,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if v > Version || v == 0 {
 		return nil, fmt.Errorf("%w: %d", ErrVersion, v)
 	}
+	rd.format = v
 	tag, err := rd.byte()
 	if err != nil || tag != tagHeader {
 		return nil, fmt.Errorf("%w: missing header", ErrCorrupt)
@@ -334,6 +336,17 @@ func (rd *Reader) key(rec *Record, borrow bool) error {
 	if k.Version, err = rd.uvarint(); err != nil {
 		return err
 	}
+	k.Pos = 0
+	if rd.format >= 2 {
+		pos, err := rd.uvarint()
+		if err != nil {
+			return err
+		}
+		if pos > math.MaxUint16 {
+			return rd.corrupt("key position out of range")
+		}
+		k.Pos = uint16(pos)
+	}
 	if k.Enc, err = rd.byte(); err != nil {
 		return err
 	}
@@ -430,7 +443,16 @@ func (rd *Reader) peekString(rec *Record) bool {
 	}
 	i += n
 	ver, ok := uv()
-	if !ok || len(p)-i < 2 || p[i+1] != typeString {
+	if !ok {
+		return false
+	}
+	var pos uint64
+	if rd.format >= 2 {
+		if pos, ok = uv(); !ok || pos > math.MaxUint16 {
+			return false
+		}
+	}
+	if len(p)-i < 2 || p[i+1] != typeString {
 		return false
 	}
 	enc := p[i]
@@ -440,7 +462,7 @@ func (rd *Reader) peekString(rec *Record) bool {
 		return false
 	}
 	rd.r += i
-	rec.Key = Key{DB: int(db), ExpireAt: exp, Version: ver, Enc: enc}
+	rec.Key = Key{DB: int(db), ExpireAt: exp, Version: ver, Pos: uint16(pos), Enc: enc}
 	rec.Name, rec.Str = name, val
 	return true
 }

@@ -17,8 +17,8 @@ import (
 )
 
 // Version is the format version written by this build. Readers accept
-// versions up to it.
-const Version = 1
+// versions up to it. Version 2 added Key.Pos.
+const Version = 2
 
 var magic = [8]byte{'Q', 'U', 'O', 'R', 'I', 'S', 'N', 'P'}
 
@@ -68,7 +68,8 @@ type Key struct {
 	Key      string
 	ExpireAt int64
 	Version  uint64
-	Enc      uint8 // the FSM's representation hint (string encodings)
+	Pos      uint16 // position of the last change within its log entry (version 2 on; 0 before)
+	Enc      uint8  // the FSM's representation hint (string encodings)
 	Value    any
 }
 
@@ -217,6 +218,7 @@ func (w *Writer) keyHead(k Key) {
 	w.str(k.Key)
 	w.buf = binary.AppendVarint(w.buf, k.ExpireAt)
 	w.buf = binary.AppendUvarint(w.buf, k.Version)
+	w.buf = binary.AppendUvarint(w.buf, uint64(k.Pos))
 	w.buf = append(w.buf, k.Enc)
 }
 

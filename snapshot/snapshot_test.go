@@ -64,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 		{"empty", nil, nil},
 		{"one", []Key{{DB: 0, Key: "a", Value: []byte("1")}}, [][2]string{{"n1", "127.0.0.1:6379"}}},
 		{"ttl-version-db", []Key{
-			{DB: 3, Key: "k", ExpireAt: 1_700_000_000_123, Version: 99, Value: []byte("v")},
+			{DB: 3, Key: "k", ExpireAt: 1_700_000_000_123, Version: 99, Pos: 4095, Value: []byte("v")},
 			{DB: 15, Key: "", Value: []byte{}},
 			{DB: 0, Key: "big", Value: bytes.Repeat([]byte("x"), 200_000)},
 		}, [][2]string{{"a", "x:1"}, {"b", "y:2"}}},

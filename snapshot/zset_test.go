@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"math"
 	"slices"
@@ -76,12 +75,8 @@ func writeRawZset(t *testing.T, enc uint64, items []datatypes.ZItem) []byte {
 	if err := w.Header(Header{Databases: 16}); err != nil {
 		t.Fatal(err)
 	}
-	w.buf = append(w.buf, tagKey)
-	w.buf = binary.AppendUvarint(w.buf, 0)
-	w.str("k")
-	w.buf = binary.AppendVarint(w.buf, 0)
-	w.buf = binary.AppendUvarint(w.buf, 0)
-	w.buf = append(w.buf, 0, typeZSet)
+	w.keyHead(Key{Key: "k"})
+	w.buf = append(w.buf, typeZSet)
 	w.uvarint(enc)
 	w.uvarint(uint64(len(items)))
 	for _, e := range items {

@@ -174,7 +174,7 @@ func TestClusterViewAfterLeaderKill(t *testing.T) {
 	})
 	t.Logf("leader node%d killed: survivors' slot map without it after %v; ClusterClient writing again after %v",
 		old, mapReady.Round(time.Millisecond), resumed.Round(time.Millisecond))
-	if resumed > 3*time.Second {
+	if resumed > 5*time.Second { // ~2.5 s measured; slack for a loaded machine
 		t.Errorf("a reloaded ClusterClient took %v to write after the leader was killed", resumed)
 	}
 }

@@ -20,6 +20,11 @@ type Ctx struct {
 	Seed    uint64 // for anything random on the write path: from the entry, never the node
 	noTouch bool   // lookups leave the access clock alone (OBJECT)
 	out     []byte
+	quiet   bool // a replicated read on a node no client asked: counts no hits or misses
+	// unblocking: a blocking command retried for a client that waited
+	// (QUORIS.UNBLOCK). As in Redis, a key of the wrong type is skipped
+	// rather than answered WRONGTYPE: the client stays blocked on it.
+	unblocking bool
 }
 
 // Out returns the reply written so far.
@@ -43,7 +48,7 @@ func (c *Ctx) Lookup(key string) (Item, bool) {
 func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 	it, ok := db.raw(key)
 	live := ok && alive(it, c.Now)
-	if !c.Write {
+	if !c.Write && !c.quiet {
 		// Redis counts hits and misses on lookups for reading only.
 		if live {
 			c.f.stats.KeyspaceHits.Add(1)
@@ -117,14 +122,18 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	}
 	e, prev := db.put(key, it)
 	c.f.stamp(e, prev, c.Now)
-	if fn := c.f.onWrite.Load(); fn != nil {
+	if c.f.onWrite.Load() != nil {
 		idx := c.DBIndex
 		if db != c.DB {
 			idx = c.f.dbIndex(db)
 		}
-		(*fn)(idx, key)
+		c.f.noteWritten(Written{DB: idx, Key: key})
 	}
 }
+
+// wakeDB tells clients blocked on any key of database i that it may now
+// hold what they wait for (SWAPDB replaced its contents).
+func (c *Ctx) wakeDB(i int) { c.f.noteWritten(Written{DB: i, All: true}) }
 
 // Delete removes key; it reports whether a live key was removed.
 func (c *Ctx) Delete(key string) bool {

@@ -12,6 +12,10 @@ const (
 	KindExpire  byte = 2 // active-expiry deletions proposed by the leader
 	KindMeta    byte = 3 // cluster metadata: node id -> RESP address
 	KindBatch   byte = 4 // many KindCommand entries proposed together, see AppendBatch
+	// KindRead is a read-only command inside a batch: a read pipelined
+	// behind writes of the same client. It is evaluated in log order, so
+	// it sees exactly the writes before it, and changes nothing.
+	KindRead byte = 5
 )
 
 // Entry is the decoded form of a log entry. Time is the proposer's wall
@@ -55,6 +59,11 @@ func AppendBatchHeader(dst []byte, count int) []byte {
 // AppendBatchItem appends one command entry, length-prefixed, to a batch
 // body. Args are copied.
 func AppendBatchItem(dst []byte, db int, now int64, args [][]byte) []byte {
+	return AppendBatchItemKind(dst, KindCommand, db, now, args)
+}
+
+// AppendBatchItemKind is AppendBatchItem for a KindCommand or KindRead item.
+func AppendBatchItemKind(dst []byte, kind byte, db int, now int64, args [][]byte) []byte {
 	size := 1 + binary.MaxVarintLen64*3
 	for _, a := range args {
 		size += binary.MaxVarintLen64 + len(a)
@@ -64,7 +73,7 @@ func AppendBatchItem(dst []byte, db int, now int64, args [][]byte) []byte {
 	dst = slices.Grow(dst, size)
 	start := len(dst)
 	dst = append(dst, make([]byte, binary.MaxVarintLen64)...)
-	dst = AppendEntry(dst, KindCommand, db, now, args)
+	dst = AppendEntry(dst, kind, db, now, args)
 	n := len(dst) - start - binary.MaxVarintLen64
 	var pre [binary.MaxVarintLen64]byte
 	pl := binary.PutUvarint(pre[:], uint64(n))

@@ -39,7 +39,12 @@ type FSM struct {
 	// access is node-local: see access.go.
 	access accessPolicy
 
-	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
+	onWrite atomic.Pointer[func([]Written)] // see OnWrite
+	written []Written                       // keys stored by the apply in progress
+	// proposedHere tells whether a batch entry was proposed by this node
+	// in this run (see SetProposedHere): only there do the reads it carries
+	// count as keyspace hits and misses.
+	proposedHere atomic.Pointer[func(data []byte) bool]
 
 	argsScratch [][]byte // reused by applyBatch; apply is single-threaded
 	// readCtx saves the read path one allocation per command: a Ctx
@@ -72,11 +77,47 @@ func New(databases int, logger *slog.Logger) *FSM {
 	return f
 }
 
-// OnWrite installs fn to be told of every key a write stores, on the
-// apply goroutine and under the FSM's lock: fn must not block or call back
-// into the FSM. The RESP layer uses it to wake clients blocked on a key.
-// This is node-local observation, not replicated state.
-func (f *FSM) OnWrite(fn func(db int, key string)) { f.onWrite.Store(&fn) }
+// Written is a key a write stored, or with All every key of database DB
+// (SWAPDB): what clients blocked on keys wait for.
+type Written struct {
+	DB  int
+	Key string
+	All bool
+}
+
+// OnWrite installs fn to be told which keys an apply stored. It is called
+// once per ApplyBatch, after every entry of it applied (so a client woken
+// by it never sees a transaction or batch half applied), on the apply
+// goroutine and under the FSM's lock: fn must not block or call back into
+// the FSM, and must not keep the slice. The RESP layer uses it to wake
+// clients blocked on a key. This is node-local observation, not replicated
+// state.
+func (f *FSM) OnWrite(fn func([]Written)) { f.onWrite.Store(&fn) }
+
+// noteWritten records a stored key for the OnWrite hook, if one is set.
+func (f *FSM) noteWritten(w Written) {
+	if f.onWrite.Load() != nil {
+		f.written = append(f.written, w)
+	}
+}
+
+// signalWritten hands the keys stored by this apply to the hook.
+func (f *FSM) signalWritten() {
+	if len(f.written) == 0 {
+		return
+	}
+	if fn := f.onWrite.Load(); fn != nil {
+		(*fn)(f.written)
+	}
+	clear(f.written)
+	f.written = f.written[:0]
+}
+
+// SetProposedHere installs fn, which reports whether a batch entry's data
+// is one this node proposed. Replicated reads (KindRead items) are
+// evaluated on every node, but are node-local observations only where a
+// client asked for them.
+func (f *FSM) SetProposedHere(fn func(data []byte) bool) { f.proposedHere.Store(&fn) }
 
 // DBIndex returns the index of db, or -1.
 func (f *FSM) dbIndex(db *DB) int {
@@ -118,6 +159,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	if n := len(logs); n > 0 {
 		f.applied.Store(logs[n-1].Index)
 	}
+	f.signalWritten()
 	f.mu.Unlock()
 	f.notifyApplied()
 	return out
@@ -195,6 +237,10 @@ const MaxBatchItems = 1 << 16
 func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 	r := &BatchReply{ends: make([]int, 0, BatchCount(data))}
 	c := new(Ctx) // one per batch, reset for each command
+	local := false
+	if fn := f.proposedHere.Load(); fn != nil {
+		local = (*fn)(data)
+	}
 	err := batchItems(data[1:], func(i int, item []byte) {
 		e, err := decodeEntryInto(item, f.argsScratch)
 		if cap(e.Args) > cap(f.argsScratch) {
@@ -204,10 +250,19 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 		case err != nil:
 			f.log.Error("undecodable batch item", "index", index, "item", i, "err", err)
 			r.buf = appendErr(r.buf, err)
-		case e.Kind != KindCommand:
+		case e.Kind != KindCommand && e.Kind != KindRead:
 			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
 		case e.DB < 0 || e.DB >= len(f.dbs):
 			r.buf = appendErr(r.buf, ErrDBIndex)
+		case e.Kind == KindRead:
+			if e.Time > f.now {
+				f.now = e.Time
+			}
+			// As on the read path: Write false, so nothing can change
+			// and an expired key is only hidden, not removed.
+			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Args: e.Args, out: r.buf, quiet: !local}
+			f.execRead(c)
+			r.buf = c.out
 		default:
 			if e.Time > f.now {
 				f.now = e.Time
@@ -298,6 +353,22 @@ func (f *FSM) exec(c *Ctx, write bool) {
 			c.Error(err)
 		}
 	}
+}
+
+// execRead runs a replicated read. A write command answers an error, and
+// a read handler that tried to write would panic in mustWrite before
+// touching anything: that panic is answered as an error here instead of
+// stopping the apply loop on every node at once.
+func (f *FSM) execRead(c *Ctx) {
+	mark := c.Mark()
+	defer func() {
+		if p := recover(); p != nil {
+			f.log.Error("replicated read panicked", "cmd", string(c.Args[0]), "panic", p)
+			c.Rewind(mark)
+			c.ErrorString("ERR internal error in a read-only command")
+		}
+	}()
+	f.exec(c, false)
 }
 
 // Read executes a read-only command against local state at time now (the

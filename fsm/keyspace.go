@@ -203,8 +203,9 @@ type DB struct {
 	// records that anything older is unknown (EXEC then aborts, safely).
 	tombs     *btree.Map[string, uint64]
 	tombFloor uint64
-	// flushed is the index of the last FLUSHDB/FLUSHALL/SWAPDB touching
-	// this database: every key in it changed then.
+	// flushed is the index of the last FLUSHDB/FLUSHALL/SWAPDB of this
+	// database. WATCH no longer consults it (touchKeys leaves tombstones
+	// for exactly the keys a flush touched); it stays in snapshots.
 	flushed uint64
 }
 
@@ -355,18 +356,43 @@ func (db *DB) remove(key string, tomb uint64) (Item, bool) {
 
 // changedSince reports whether key, watched at index since with version
 // version (0: missing), has changed. Only the FSM's write path calls it.
+// A tombstone newer than the watch means a removal, a flush or a swap
+// touched the key since (see touchKeys), even if it is live again.
 func (db *DB) changedSince(key string, version, since uint64, live bool, cur uint64) bool {
+	t, tombed := db.tombs.Get(key)
 	if live {
-		return cur != version
+		return cur != version || (tombed && t > since)
 	}
-	if version != 0 || db.flushed > since {
-		return true // it existed and is gone, or a flush may have touched it
+	if version != 0 {
+		return true // it existed and is gone
 	}
 	if since < db.tombFloor {
 		return true // tombstones from then were dropped: assume changed
 	}
-	t, ok := db.tombs.Get(key)
-	return ok && t > since
+	return tombed && t > since
+}
+
+// touchKeys records that every key stored in any of srcs changed at idx,
+// as Redis's FLUSHDB/FLUSHALL/SWAPDB touch the watched keys that exist in
+// the databases involved (and only those: a watched key missing from all
+// of them is not dirtied). Past maxTombs tombstones, all are dropped and
+// tombFloor says every older watch must assume a change.
+func (db *DB) touchKeys(idx uint64, srcs ...*DB) {
+	n := db.tombs.Len()
+	for _, src := range srcs {
+		n += src.Len()
+	}
+	if n >= maxTombs {
+		db.tombs = new(btree.Map[string, uint64])
+		db.tombFloor = idx
+		return
+	}
+	for _, src := range srcs {
+		src.Ascend(0, func(key string, _ uint64, _ Item) bool {
+			db.tombs.Set(key, idx)
+			return true
+		})
+	}
 }
 
 // Ascend calls fn for every stored key (expired ones included) whose hash is

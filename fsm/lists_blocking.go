@@ -101,6 +101,10 @@ func cmdBrpoplpush(c *Ctx) error {
 func listBlockingMove(c *Ctx, fromLeft, toLeft bool) error {
 	it, found := c.Lookup(c.Arg(1))
 	if !listIsList(it, found) {
+		if c.unblocking {
+			c.Null() // still blocked: the source is not a list
+			return nil
+		}
 		return ErrWrongType
 	}
 	if !found {

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/quoris/quoris/datatypes"
 )
@@ -298,10 +299,10 @@ func listPopFirst(c *Ctx, keys [][]byte, left bool, count int64) error {
 	for _, k := range keys {
 		key := string(k)
 		it, l, found, err := listWrite(c, key)
-		if err != nil {
+		if err != nil && !(c.unblocking && errors.Is(err, ErrWrongType)) {
 			return err
 		}
-		if !found {
+		if !found || err != nil {
 			continue
 		}
 		c.Array(2)

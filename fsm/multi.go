@@ -19,7 +19,27 @@ func registerMulti(t *Table) {
 		&Command{Spec: Spec{Name: "quoris.tx", Arity: -3, Flags: []string{"write"},
 			Group: "transactions", Summary: "Internal: an EXEC'd transaction with its WATCHed versions.", Since: "0.1.0", Complexity: "Depends on the commands"},
 			Run: cmdQuorisTx},
+		&Command{Spec: Spec{Name: "quoris.unblock", Arity: -3, Flags: []string{"write"},
+			Group: "list", Summary: "Internal: retries a blocking pop for a client that waited; keys of another type are skipped.", Since: "0.1.0", Complexity: "As the blocking command"},
+			Run: cmdQuorisUnblock},
 	)
+}
+
+// cmdQuorisUnblock runs QUORIS.UNBLOCK <blocking command...>: the RESP
+// layer's retry of a blocked client's command once a key it waits on was
+// written. It differs from the command itself as Redis's serving of a
+// blocked client differs from a first attempt: a key that now holds
+// another type does not end the wait with WRONGTYPE.
+func cmdQuorisUnblock(c *Ctx) error {
+	inner := c.f.table.Lookup(c.Args[1])
+	if inner == nil || !inner.Has("blocking") || !inner.Write {
+		return ErrSyntax
+	}
+	saveArgs := c.Args
+	c.Args, c.unblocking = c.Args[1:], true
+	c.f.exec(c, true)
+	c.Args, c.unblocking = saveArgs, false
+	return nil
 }
 
 // cmdQuorisWatch replies [applied index, version of each key (0: missing)].

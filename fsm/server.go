@@ -55,7 +55,7 @@ func cmdFlushDB(c *Ctx) error {
 		return err
 	}
 	c.mustWrite()
-	c.f.dbs[c.DBIndex] = c.freshDB()
+	c.f.dbs[c.DBIndex] = c.flushed(c.f.dbs[c.DBIndex])
 	c.DB = c.f.dbs[c.DBIndex]
 	c.OK()
 	return nil
@@ -67,15 +67,18 @@ func cmdFlushAll(c *Ctx) error {
 	}
 	c.mustWrite()
 	for i := range c.f.dbs {
-		c.f.dbs[i] = c.freshDB()
+		c.f.dbs[i] = c.flushed(c.f.dbs[i])
 	}
 	c.DB = c.f.dbs[c.DBIndex]
 	c.OK()
 	return nil
 }
 
-// cmdSwapDB swaps the two database pointers: O(1), and clients selected on
-// either index see the other's data from the next command on, as in Redis.
+// cmdSwapDB swaps the two database pointers: O(1) for the data, and
+// clients selected on either index see the other's data from the next
+// command on, as in Redis. WATCH state follows the index, not the data: each
+// index keeps its own tombstones, and a key stored in either database
+// counts as changed for both (Redis's touchAllWatchedKeysInDb).
 func cmdSwapDB(c *Ctx) error {
 	a, ok := parseCInt(c.Args[1])
 	if !ok {
@@ -89,19 +92,33 @@ func cmdSwapDB(c *Ctx) error {
 		return ErrDBIndex
 	}
 	c.mustWrite()
+	if a == b {
+		c.OK() // Redis's dbSwapDatabases does nothing, WATCH included
+		return nil
+	}
 	dbs := c.f.dbs
-	dbs[a], dbs[b] = dbs[b], dbs[a]
-	// Every key in both databases changed, for WATCH.
+	oldA, oldB := dbs[a], dbs[b]
+	oldA.tombs, oldB.tombs = oldB.tombs, oldA.tombs
+	oldA.tombFloor, oldB.tombFloor = oldB.tombFloor, oldA.tombFloor
+	dbs[a], dbs[b] = oldB, oldA
+	dbs[a].touchKeys(c.Index, oldA, oldB)
+	dbs[b].touchKeys(c.Index, oldA, oldB)
 	dbs[a].flushed, dbs[b].flushed = c.Index, c.Index
 	c.DB = dbs[c.DBIndex]
+	c.wakeDB(a)
+	c.wakeDB(b)
 	c.OK()
 	return nil
 }
 
-// freshDB is an empty database whose every former key counts as changed
-// now, for WATCH.
-func (c *Ctx) freshDB() *DB {
+// flushed is an empty database replacing old: it keeps old's tombstones
+// and adds one for every key old held, so WATCH sees exactly the keys the
+// flush removed as changed.
+func (c *Ctx) flushed(old *DB) *DB {
 	db := newDB()
+	db.hash = old.hash
+	db.tombs, db.tombFloor = old.tombs, old.tombFloor
+	db.touchKeys(c.Index, old)
 	db.flushed = c.Index
 	return db
 }

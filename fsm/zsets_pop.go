@@ -45,6 +45,9 @@ func zpopGeneric(c *Ctx, keys [][]byte, max bool, count int64, emitKey, nested b
 			continue
 		}
 		if _, isZset := it.Value.(zsetValue); !isZset {
+			if c.unblocking {
+				continue
+			}
 			return ErrWrongType
 		}
 		key, found = string(k), true

@@ -41,6 +41,15 @@ func (n *Node) Submit(db int, now int64, args [][]byte) Ticket {
 	return n.batch.Submit(db, now, args)
 }
 
+// SubmitRead queues a read-only command behind the writes already
+// submitted, in the same batch when they have not gone out yet: the FSM
+// evaluates it in log order (without changing anything), so it sees
+// exactly the writes before it and is linearizable like them, for the
+// price of one more item rather than a commit wait and a read barrier.
+func (n *Node) SubmitRead(db int, now int64, args [][]byte) Ticket {
+	return n.batch.submit(fsm.KindRead, db, now, args)
+}
+
 // Propose hands an encoded entry to raft without waiting. Raft batches all
 // entries queued at the same moment into one disk write (BatchApplyCh), so
 // concurrent clients and pipelines share fsyncs.

@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"encoding/binary"
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +40,7 @@ type batcher struct {
 	cur      *batch   // accumulating; nil when empty
 	sealed   []*batch // full batches waiting for an in-flight slot, in order
 	inflight int
+	flying   []*batch // handed to raft, not yet answered; see owns
 	closed   bool
 	kick     chan struct{}
 	exited   chan struct{} // closed when run has returned
@@ -108,6 +110,11 @@ func failedTicket(err error) Ticket {
 
 // Submit queues one command and returns its ticket. It never blocks on raft.
 func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
+	return b.submit(fsm.KindCommand, db, now, args)
+}
+
+// submit queues a KindCommand or KindRead item.
+func (b *batcher) submit(kind byte, db int, now int64, args [][]byte) Ticket {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -121,7 +128,7 @@ func (b *batcher) Submit(db int, now int64, args [][]byte) Ticket {
 		return failedTicket(ErrEntryTooLarge)
 	}
 	cur := b.cur
-	cur.buf = fsm.AppendBatchItem(cur.buf, db, now, args)
+	cur.buf = fsm.AppendBatchItemKind(cur.buf, kind, db, now, args)
 	t := Ticket{b: cur, i: cur.count}
 	cur.count++
 	if cur.count >= maxBatchCmds || len(cur.buf) >= maxBatchBytes {
@@ -164,7 +171,11 @@ func (b *batcher) run(stop <-chan struct{}) {
 			if next == nil {
 				break
 			}
-			fut := b.raft.Apply(next.finish(), b.timeout)
+			data := next.finish()
+			b.mu.Lock()
+			b.flying = append(b.flying, next)
+			b.mu.Unlock()
+			fut := b.raft.Apply(data, b.timeout)
 			go b.await(next, fut)
 		}
 	}
@@ -210,6 +221,9 @@ func (b *batcher) await(bt *batch, fut raft.ApplyFuture) {
 	close(bt.done)
 	b.mu.Lock()
 	b.inflight--
+	if i := slices.Index(b.flying, bt); i >= 0 {
+		b.flying = slices.Delete(b.flying, i, i+1)
+	}
 	more := b.cur != nil || len(b.sealed) > 0
 	b.mu.Unlock()
 	if more {
@@ -218,6 +232,25 @@ func (b *batcher) await(bt *batch, fut raft.ApplyFuture) {
 		default:
 		}
 	}
+}
+
+// owns reports whether data is the entry of a batch this node handed to
+// raft and is still waiting for. On the leader raft gives the FSM the very
+// slice it was given; a follower, or a replay after a restart, decodes
+// its own copy. The FSM uses it to count replicated reads' keyspace hits
+// only where a client asked for them.
+func (b *batcher) owns(data []byte) bool {
+	if len(data) == 0 {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, bt := range b.flying {
+		if len(bt.buf) > 0 && &bt.buf[0] == &data[0] {
+			return true
+		}
+	}
+	return false
 }
 
 // failAll answers every queued command at shutdown. They never reached

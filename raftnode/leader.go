@@ -29,6 +29,7 @@ func (n *Node) watchLeadership() {
 			if !leader {
 				continue
 			}
+			n.leaderSince.Store(time.Now())
 			stopExpiry = make(chan struct{})
 			go n.becomeReady(stopExpiry)
 			go n.expiryLoop(stopExpiry)

@@ -40,18 +40,22 @@ type Config struct {
 
 // Node is a running raft member.
 type Node struct {
-	cfg     Config
-	raft    *raft.Raft
-	fsm     *fsm.FSM
-	trans   *raft.NetworkTransport
-	stores  *stores
-	log     *slog.Logger
-	verify  *verifier
-	batch   *batcher
-	ready   atomic.Uint64 // term in which this node, as leader, applied an entry of its own
-	stop    chan struct{}
-	stopped atomic.Bool
-	hadData bool
+	cfg   Config
+	raft  *raft.Raft
+	fsm   *fsm.FSM
+	trans *raft.NetworkTransport
+	// contacts: when each follower last answered an AppendEntries; with
+	// leaderSince (when this node last became leader), see PeerHealth.
+	contacts    *contactTransport
+	leaderSince atomic.Value
+	stores      *stores
+	log         *slog.Logger
+	verify      *verifier
+	batch       *batcher
+	ready       atomic.Uint64 // term in which this node, as leader, applied an entry of its own
+	stop        chan struct{}
+	stopped     atomic.Bool
+	hadData     bool
 	// maxEntry is the largest entry any log store can hold (0: no
 	// limit); larger commands are refused before raft sees them.
 	maxEntry int
@@ -132,18 +136,21 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	if cfg.TrailingLogs > 0 {
 		rc.TrailingLogs = cfg.TrailingLogs
 	}
-	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, st.stable, snaps, trans)
+	contacts := newContactTransport(trans)
+	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, st.stable, snaps, contacts)
 	if err != nil {
 		trans.Close()
 		return nil, err
 	}
-	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, stores: st, log: cfg.Logger,
+	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, contacts: contacts, stores: st, log: cfg.Logger,
 		stop: make(chan struct{}), hadData: hadData}
+	n.leaderSince.Store(time.Time{})
 	// Whatever this node's store: a cluster may mix stores, and an entry
 	// a bolt leader logged would stall a WAL follower that cannot read it.
 	n.maxEntry = maxWALEntry
 	n.verify = newVerifier(r)
 	n.batch = newBatcher(n, cfg.MaxInflight)
+	f.SetProposedHere(n.batch.owns)
 	go n.batch.run(n.stop)
 	if cfg.SnapshotBytes > 0 {
 		go n.snapshotBySize(cfg.SnapshotBytes, time.Second)
@@ -170,7 +177,41 @@ func (n *Node) Bootstrap() error {
 	if errors.Is(err, raft.ErrCantBootstrap) {
 		return nil
 	}
+	if err == nil {
+		n.campaignIfAlone() // nobody else can lead: do not wait out a heartbeat timeout
+	}
 	return err
+}
+
+// WaitReady waits until this node leads and has applied an entry of its
+// term (so it accepts writes and linearizable reads), or timeout passes.
+// A server started as a cluster's lone voter waits for it before it
+// listens, so its first PONG means writes are accepted.
+func (n *Node) WaitReady(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if n.IsLeader() && n.ready.Load() == n.raft.CurrentTerm() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-n.stop:
+			return false
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// LoneVoter reports whether this node is the only voter of its configuration.
+func (n *Node) LoneVoter() bool {
+	fut := n.raft.GetConfiguration()
+	if fut.Error() != nil {
+		return false
+	}
+	s := fut.Configuration().Servers
+	return len(s) == 1 && s[0].ID == raft.ServerID(n.cfg.NodeID) && s[0].Suffrage == raft.Voter
 }
 
 // Raft exposes the underlying raft for stats and admin commands.

@@ -76,14 +76,26 @@ func (b *blockers) remove(w *waiter, keys []waitKey) {
 	b.n.Add(-1)
 }
 
-// written is the FSM's write hook: it wakes the head waiter of the key.
-func (b *blockers) written(db int, key string) {
+// written is the FSM's write hook, called once an apply is complete: it
+// wakes the head waiter of each key stored, and of every key of a database
+// SWAPDB replaced.
+func (b *blockers) written(keys []fsm.Written) {
 	if b.n.Load() == 0 {
 		return
 	}
 	b.mu.Lock()
-	if q := b.queues[waitKey{db, key}]; len(q) > 0 {
-		signal(q[0])
+	for _, w := range keys {
+		if w.All {
+			for k, q := range b.queues {
+				if k.db == w.DB && len(q) > 0 {
+					signal(q[0])
+				}
+			}
+			continue
+		}
+		if q := b.queues[waitKey{w.DB, w.Key}]; len(q) > 0 {
+			signal(q[0])
+		}
 	}
 	b.mu.Unlock()
 }
@@ -118,8 +130,12 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	try := args
 	for {
-		entry := fsm.AppendEntry(nil, fsm.KindCommand, db, s.node.Now(), args)
+		entry := fsm.AppendEntry(nil, fsm.KindCommand, db, s.node.Now(), try)
+		// Every later try serves a client that waited, as Redis does: a key
+		// that meanwhile holds another type keeps it waiting.
+		try = unblockArgs(args)
 		reply, err := raftnode.Result(s.node.Propose(entry))
 		if err != nil {
 			if err == raftnode.ErrNotLeader {
@@ -151,6 +167,10 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 		}
 	}
+}
+
+func unblockArgs(args [][]byte) [][]byte {
+	return append([][]byte{[]byte("QUORIS.UNBLOCK")}, args...)
 }
 
 // giveBack returns what a pop took when its client vanished before the

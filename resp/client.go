@@ -42,6 +42,9 @@ type client struct {
 	peer         bool         // a follower's proxy connection: never re-proxy
 	tx           txState      // MULTI/WATCH state
 	pending      []pending    // replies not yet written, in command order
+	// proxyPending: pending holds commands for another node, so a read
+	// may not be put in this node's log ahead of them.
+	proxyPending bool
 	buf          []byte
 	cmdBuf       []redcon.Command
 }
@@ -55,6 +58,14 @@ type pending struct {
 	err   error
 	st    *cmdStat  // where the command's call is counted once answered
 	start time.Time // when the command was read, for its duration
+	read  bool      // a read-only command put in the log behind this pipeline's writes
+}
+
+// writesPending reports whether this pipeline has writes submitted to this
+// node's log whose replies are not written yet, and nothing proxied.
+func (c *client) writesPending() bool {
+	n := len(c.pending)
+	return n > 0 && !c.proxyPending && c.pending[n-1].tk.Valid()
 }
 
 func (c *client) DB() int {

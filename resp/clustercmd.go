@@ -6,10 +6,12 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tidwall/redcon"
 
 	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/raftnode"
 )
 
 // quoris presents itself to Redis Cluster clients as one shard that owns
@@ -109,53 +111,99 @@ type clusterView struct {
 	leader  *member // nil unless a leader with a known client address exists
 	epoch   uint64  // the raft term stands in for the config epoch
 	applied uint64
+	health  map[string]memberHealth
+}
+
+// memberHealth is this node's judgement of a member from raft's contact
+// with it (raftnode.PeerHealth) and when it last heard from it.
+type memberHealth struct {
+	h     raftnode.Health
+	since time.Time
 }
 
 func (s *Server) clusterView() *clusterView {
-	v := &clusterView{self: s.node.ID(), members: s.members(), epoch: s.node.Raft().CurrentTerm(), applied: s.fsm.AppliedIndex()}
+	v := &clusterView{self: s.node.ID(), members: s.members(), epoch: s.node.Raft().CurrentTerm(), applied: s.fsm.AppliedIndex(),
+		health: map[string]memberHealth{}}
 	for i := range v.members {
-		if v.members[i].leader && v.members[i].addr != "" {
+		m := v.members[i]
+		h, since := s.node.PeerHealth(m.id)
+		v.health[m.id] = memberHealth{h, since}
+		if m.leader && m.addr != "" {
 			v.leader = &v.members[i]
+		}
+	}
+	// A follower judges only the leader itself; for the other members it
+	// takes the leader's judgement (unknown stays unflagged).
+	if v.leader != nil && v.leader.id != v.self && v.health[v.leader.id].h != raftnode.HealthFail {
+		if lv := s.leaderHealth(v.leader.addr); lv != nil {
+			for id, mh := range lv {
+				if cur, ok := v.health[id]; ok && cur.h == raftnode.HealthUnknown {
+					v.health[id] = mh
+				}
+			}
 		}
 	}
 	return v
 }
 
+func (v *clusterView) failed(m member) bool  { return v.health[m.id].h == raftnode.HealthFail }
+func (v *clusterView) pfailed(m member) bool { return v.health[m.id].h == raftnode.HealthPFail }
+
 func (v *clusterView) info() string {
 	state, slots, size := "fail", 0, 0
+	pfail, fail := 0, 0
 	if v.leader != nil {
 		state, slots, size = "ok", clusterSlots, 1
+		switch {
+		case v.failed(*v.leader):
+			state, fail = "fail", clusterSlots
+		case v.pfailed(*v.leader):
+			pfail = clusterSlots
+		}
 	}
 	epoch := strconv.FormatUint(v.epoch, 10)
 	return "cluster_state:" + state + "\r\n" +
 		"cluster_slots_assigned:" + strconv.Itoa(slots) + "\r\n" +
-		"cluster_slots_ok:" + strconv.Itoa(slots) + "\r\n" +
-		"cluster_slots_pfail:0\r\n" +
-		"cluster_slots_fail:0\r\n" +
+		"cluster_slots_ok:" + strconv.Itoa(slots-pfail-fail) + "\r\n" +
+		"cluster_slots_pfail:" + strconv.Itoa(pfail) + "\r\n" +
+		"cluster_slots_fail:" + strconv.Itoa(fail) + "\r\n" +
 		"cluster_known_nodes:" + strconv.Itoa(len(v.members)) + "\r\n" +
 		"cluster_size:" + strconv.Itoa(size) + "\r\n" +
 		"cluster_current_epoch:" + epoch + "\r\n" +
 		"cluster_my_epoch:" + epoch + "\r\n"
 }
 
-// isMaster: the leader, or everyone while no leader is known, so that no
-// node claims to replicate from an unknown master.
-func (v *clusterView) isMaster(m member) bool { return v.leader == nil || m.id == v.leader.id }
+// isMaster: only the leader known to this node. While no leader is known
+// no node is a master (each is shown as a replica of "-"), so a client
+// never routes writes to a node that would answer CLUSTERDOWN.
+func (v *clusterView) isMaster(m member) bool { return v.leader != nil && m.id == v.leader.id }
 
 // nodeLine is m's CLUSTER NODES line without the newline. The bus port is
-// the raft port: that is where quoris's nodes talk to each other. Ping and
-// pong times are not tracked and are 0.
+// the raft port: that is where quoris's nodes talk to each other. A member
+// this node has not heard from through raft for longer than the heartbeat
+// timeout is "fail?", for longer than twice the election timeout "fail",
+// with its link "disconnected"; pong-recv is when it was last heard from.
 func (v *clusterView) nodeLine(m member) string {
 	var flags []string
 	if m.id == v.self {
 		flags = append(flags, "myself")
 	}
 	master := "-"
-	if v.isMaster(m) {
+	switch {
+	case v.isMaster(m):
 		flags = append(flags, "master")
-	} else {
+	default:
 		flags = append(flags, "slave")
-		master = clusterNodeID(v.leader.id)
+		if v.leader != nil {
+			master = clusterNodeID(v.leader.id)
+		}
+	}
+	link := "connected"
+	switch {
+	case v.failed(m):
+		flags, link = append(flags, "fail"), "disconnected"
+	case v.pfailed(m):
+		flags, link = append(flags, "fail?"), "disconnected"
 	}
 	addr := m.addr
 	if addr == "" {
@@ -166,8 +214,12 @@ func (v *clusterView) nodeLine(m member) string {
 	if _, p, err := net.SplitHostPort(m.raft); err == nil {
 		cport = p
 	}
+	pong := int64(0)
+	if since := v.health[m.id].since; !since.IsZero() && m.id != v.self {
+		pong = since.UnixMilli()
+	}
 	line := clusterNodeID(m.id) + " " + addr + "@" + cport + " " + strings.Join(flags, ",") + " " + master +
-		" 0 0 " + strconv.FormatUint(v.epoch, 10) + " connected"
+		" 0 " + strconv.FormatInt(pong, 10) + " " + strconv.FormatUint(v.epoch, 10) + " " + link
 	if v.leader != nil && m.id == v.leader.id {
 		line += " 0-" + strconv.Itoa(clusterSlots-1)
 	}
@@ -180,7 +232,8 @@ func (v *clusterView) appendSlots(out []byte) []byte {
 	}
 	nodes := []member{*v.leader}
 	for _, m := range v.members {
-		if m.id != v.leader.id && m.addr != "" {
+		// As Redis, a failed replica is left out.
+		if m.id != v.leader.id && m.addr != "" && !v.failed(m) {
 			nodes = append(nodes, m)
 		}
 	}
@@ -200,7 +253,8 @@ func (v *clusterView) appendSlots(out []byte) []byte {
 }
 
 // appendShards answers CLUSTER SHARDS: the leader's shard with every slot,
-// or, while no leader is known, each node as a master of no slots.
+// or, while no leader is known, one shard of no slots whose nodes are all
+// replicas.
 func (v *clusterView) appendShards(out []byte) []byte {
 	type shard struct {
 		slots bool
@@ -216,10 +270,14 @@ func (v *clusterView) appendShards(out []byte) []byte {
 		}
 		shards = append(shards, sh)
 	} else {
+		var sh shard
 		for _, m := range v.members {
 			if m.addr != "" {
-				shards = append(shards, shard{nodes: []member{m}})
+				sh.nodes = append(sh.nodes, m)
 			}
+		}
+		if len(sh.nodes) > 0 {
+			shards = append(shards, sh)
 		}
 	}
 	out = redcon.AppendArray(out, len(shards))
@@ -259,8 +317,12 @@ func (v *clusterView) appendShards(out []byte) []byte {
 			out = redcon.AppendBulkString(out, role)
 			out = redcon.AppendBulkString(out, "replication-offset")
 			out = redcon.AppendInt(out, int64(offset))
+			health := "online"
+			if v.failed(m) {
+				health = "fail"
+			}
 			out = redcon.AppendBulkString(out, "health")
-			out = redcon.AppendBulkString(out, "online")
+			out = redcon.AppendBulkString(out, health)
 		}
 	}
 	return out

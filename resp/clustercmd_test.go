@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/quoris/quoris/raftnode"
 )
 
 func sha1Hex(s string) string {
@@ -136,12 +139,13 @@ func TestClusterViewThreeNodes(t *testing.T) {
 		t.Errorf("a in shards = %v", n)
 	}
 
-	// With no leader known nobody serves slots and nobody claims a master.
+	// With no leader known nobody serves slots and nobody, this node
+	// included, claims to be a master.
 	v = view("b", "")
 	for _, m := range v.members {
 		line := v.nodeLine(m)
 		f := strings.Fields(line)
-		if strings.Contains(f[2], "slave") || !strings.Contains(f[2], "master") || f[3] != "-" || len(f) != 8 {
+		if !strings.Contains(f[2], "slave") || strings.Contains(f[2], "master") || f[3] != "-" || len(f) != 8 {
 			t.Errorf("leaderless nodeLine = %q", line)
 		}
 	}
@@ -152,7 +156,8 @@ func TestClusterViewThreeNodes(t *testing.T) {
 		t.Errorf("leaderless info = %q", got)
 	}
 	shards, _, _ = parseRESP(v.appendShards(nil))
-	if sh := shards.([]any); len(sh) != 2 || len(sh[0].([]any)[1].([]any)) != 0 {
+	if sh := shards.([]any); len(sh) != 1 || len(sh[0].([]any)[1].([]any)) != 0 ||
+		strings.Contains(fmt.Sprint(sh), "master") || len(sh[0].([]any)[3].([]any)) != 2 {
 		t.Errorf("leaderless shards = %v", shards)
 	}
 
@@ -160,6 +165,58 @@ func TestClusterViewThreeNodes(t *testing.T) {
 	v = view("a", "c")
 	if v.leader != nil || !strings.HasPrefix(v.info(), "cluster_state:fail") {
 		t.Errorf("leader without address: leader %v, info %q", v.leader, v.info())
+	}
+}
+
+// TestClusterViewHealth: members judged from raft contact show fail? or
+// fail, a failed replica leaves CLUSTER SLOTS, SHARDS says health fail,
+// and a leader this node lost contact with makes the slots pfail/fail.
+func TestClusterViewHealth(t *testing.T) {
+	heard := time.UnixMilli(1_700_000_000_000)
+	v := &clusterView{self: "a", epoch: 3, members: []member{
+		{id: "a", addr: "10.0.0.1:6379", raft: "10.0.0.1:16379", leader: true},
+		{id: "b", addr: "10.0.0.2:6379", raft: "10.0.0.2:16379"},
+		{id: "c", addr: "10.0.0.3:6379", raft: "10.0.0.3:16379"},
+	}, health: map[string]memberHealth{
+		"a": {raftnode.HealthOK, time.Now()},
+		"b": {raftnode.HealthPFail, heard},
+		"c": {raftnode.HealthFail, heard},
+	}}
+	v.leader = &v.members[0]
+	a, b, c := sha1Hex("a"), sha1Hex("b"), sha1Hex("c")
+	want := []string{
+		a + " 10.0.0.1:6379@16379 myself,master - 0 0 3 connected 0-16383",
+		b + " 10.0.0.2:6379@16379 slave,fail? " + a + " 0 1700000000000 3 disconnected",
+		c + " 10.0.0.3:6379@16379 slave,fail " + a + " 0 1700000000000 3 disconnected",
+	}
+	for i, m := range v.members {
+		if got := v.nodeLine(m); got != want[i] {
+			t.Errorf("nodeLine(%s) =\n%q\nwant\n%q", m.id, got, want[i])
+		}
+	}
+	slots, _, _ := parseRESP(v.appendSlots(nil))
+	if got := fmt.Sprint(slots); strings.Contains(got, c) || !strings.Contains(got, b) {
+		t.Errorf("slots = %v: the failed replica must leave, the pfail one stay", got)
+	}
+	shards, _, _ := parseRESP(v.appendShards(nil))
+	for _, n := range shards.([]any)[0].([]any)[3].([]any) {
+		n := n.([]any)
+		wantHealth := "online"
+		if n[1] == c {
+			wantHealth = "fail"
+		}
+		if n[13] != wantHealth {
+			t.Errorf("shards health of %v = %v, want %s", n[1], n[13], wantHealth)
+		}
+	}
+	v.self = "b"
+	v.health["a"] = memberHealth{raftnode.HealthPFail, heard}
+	if got := v.info(); !strings.Contains(got, "cluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_slots_ok:0\r\ncluster_slots_pfail:16384\r\n") {
+		t.Errorf("info with a pfail leader = %q", got)
+	}
+	v.health["a"] = memberHealth{raftnode.HealthFail, heard}
+	if got := v.info(); !strings.HasPrefix(got, "cluster_state:fail\r\n") || !strings.Contains(got, "cluster_slots_fail:16384\r\n") {
+		t.Errorf("info with a failed leader = %q", got)
 	}
 }
 

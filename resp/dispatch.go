@@ -97,6 +97,11 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		db := cl.DB()
 		writes := c.Writes(args)
 		switch {
+		case !writes && !cl.readonly && cl.writesPending() && s.node.IsLeader():
+			// A read behind this pipeline's writes goes into the log
+			// after them (usually in their batch) instead of waiting for
+			// their commit and a read barrier: see resp/DESIGN.md.
+			cl.pending = append(cl.pending, pending{tk: s.node.SubmitRead(db, s.node.Now(), args), args: args, read: true, st: st, start: start})
 		case !writes && (cl.readonly || s.node.IsLeader()):
 			s.flush(cl)
 			if !cl.readonly && !readsBarriered {
@@ -165,6 +170,7 @@ func (s *Server) forward(cl *client, c *fsm.Command, args [][]byte) {
 		return
 	}
 	cl.pending = append(cl.pending, pending{args: args, err: errProxy})
+	cl.proxyPending = true
 }
 
 var errProxy = errors.New("proxy")
@@ -194,6 +200,10 @@ func (s *Server) flush(cl *client) {
 				} else {
 					cl.conn.WriteError(raftnode.ErrNotApplied.Error())
 				}
+			case p[i].read && err != nil:
+				// A read changes nothing: whatever happened to its batch,
+				// it can simply be retried.
+				cl.conn.WriteError(raftnode.ErrReadUnavailable.Error())
 			case errors.Is(err, raftnode.ErrUncertain):
 				s.stats.uncertain.Add(1)
 				s.ops.recordError([]byte(err.Error()))
@@ -212,6 +222,7 @@ func (s *Server) flush(cl *client) {
 	}
 	clear(p)
 	cl.pending = p[:0]
+	cl.proxyPending = false
 }
 
 // routeErr turns a read-barrier failure into a reply. If leadership moved

@@ -26,6 +26,7 @@ func localCommands() map[string]*localCmd {
 		introspectionCommands(),
 		clientCommands(),
 		clusterCommands(),
+		healthCommands(),
 		multiCommands(),
 		slowlogCommands(),
 		latencyCommands(),

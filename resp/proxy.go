@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"sync"
 	"time"
@@ -16,6 +17,9 @@ type peerConn struct {
 	rd *bufio.Reader
 	wr []byte
 	db int
+	// handshake: QUORIS.PEER goes out with the first pipeline and its +OK
+	// is the first reply to read.
+	handshake bool
 }
 
 // peerPool keeps idle connections per address. A proxied run of commands
@@ -50,6 +54,10 @@ func newPeerPool(self string) *peerPool {
 	return p
 }
 
+// get returns an idle connection to addr or dials one. A new connection's
+// QUORIS.PEER is sent but its +OK not read: the caller reads it first
+// (handshake set), so dialing costs no extra round trip and a stalled peer
+// is noticed by the caller's leadership-aware wait.
 func (p *peerPool) get(addr string) (*peerConn, error) {
 	p.mu.Lock()
 	if conns := p.idle[addr]; len(conns) > 0 {
@@ -64,18 +72,7 @@ func (p *peerPool) get(addr string) (*peerConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	pc := &peerConn{c: c, rd: bufio.NewReaderSize(c, 32<<10)}
-	pc.wr = appendCommand(pc.wr[:0], [][]byte{[]byte("QUORIS.PEER")})
-	if _, err := c.Write(pc.wr); err != nil {
-		c.Close()
-		return nil, err
-	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	reply, err := appendReply(nil, pc.rd)
-	if err != nil || string(reply) != "+OK\r\n" {
-		c.Close()
-		return nil, errBadReply
-	}
+	pc := &peerConn{c: c, rd: bufio.NewReaderSize(c, 32<<10), handshake: true}
 	return pc, nil
 }
 
@@ -91,12 +88,20 @@ func (p *peerPool) put(addr string, pc *peerConn) {
 
 // proxyTimeout bounds how long a follower waits for the leader's replies;
 // past it, writes are reported as uncertain (they may have been applied).
+// Long before that, a wait ends when this node sees leadership move away
+// from the node it is waiting for (see gaveUp).
 const proxyTimeout = 30 * time.Second
 
+// proxyPoll is how often a proxy waiting on the leader checks whether
+// leadership has moved.
+const proxyPoll = 50 * time.Millisecond
+
+var errGaveUp = errors.New("leadership moved while waiting for the leader")
+
 // proxyRun sends run's commands to the leader as one pipeline and writes
-// the replies to cl in order. If the connection fails, commands whose
-// bytes may have reached the leader are reported uncertain when they are
-// writes, and retryable when they are reads.
+// the replies to cl in order. If nothing was sent the commands were not
+// applied and are answered TRYAGAIN; once bytes may have reached the
+// leader, a failure reports writes uncertain and reads retryable.
 func (s *Server) proxyRun(cl *client, run []pending) {
 	_, addr := s.node.Leader()
 	if addr == "" || addr == s.node.RespAddr() {
@@ -115,6 +120,10 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	s.stats.proxied.Add(int64(len(run)))
 	db := cl.DB()
 	pc.wr = pc.wr[:0]
+	handshake := pc.handshake
+	if handshake {
+		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("QUORIS.PEER")})
+	}
 	selected := pc.db != db
 	if selected {
 		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("SELECT"), []byte(itoa(db))})
@@ -122,21 +131,29 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	for _, p := range run {
 		pc.wr = appendCommand(pc.wr, p.args)
 	}
-	pc.c.SetDeadline(time.Now().Add(proxyTimeout))
-	if _, err := pc.c.Write(pc.wr); err != nil {
+	if sent, err := s.writeProxied(pc, addr); err != nil {
 		pc.c.Close()
+		if sent == 0 {
+			for range run {
+				cl.conn.WriteError(raftnode.ErrNotApplied.Error())
+			}
+			return
+		}
 		s.proxyFail(cl, run, 0)
 		return
 	}
-	if selected {
-		reply, err := appendReply(nil, pc.rd)
-		if err != nil || string(reply) != "+OK\r\n" {
+	for _, pre := range []bool{handshake, selected} {
+		if !pre {
+			continue
+		}
+		reply, err := s.readProxied(nil, pc, addr)
+		if err != nil || (string(reply) != "+OK\r\n") {
 			pc.c.Close()
 			s.proxyFail(cl, run, 0)
 			return
 		}
-		pc.db = db
 	}
+	pc.handshake, pc.db = false, db
 	var buf []byte
 	for i := range run {
 		if s.isBlocking(run[i].args[0]) && !s.awaitBlocked(cl, pc, addr) {
@@ -144,7 +161,7 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 			s.proxyFail(cl, run, i)
 			return
 		}
-		buf, err = appendReply(buf[:0], pc.rd)
+		buf, err = s.readProxied(buf[:0], pc, addr)
 		if err != nil {
 			pc.c.Close()
 			s.proxyFail(cl, run, i)
@@ -154,6 +171,64 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	}
 	pc.c.SetDeadline(time.Time{})
 	s.peers.put(addr, pc)
+}
+
+// gaveUp reports whether a proxy waiting on the leader at addr should stop:
+// this node now sees another leader or none (a paused or lost leader is
+// replaced within about an election timeout), or it is shutting down.
+func (s *Server) gaveUp(addr string) bool {
+	_, now := s.node.Leader()
+	return now != addr || s.closing.Load()
+}
+
+// writeProxied writes pc.wr, giving up if leadership moves; it returns how
+// many bytes went out.
+func (s *Server) writeProxied(pc *peerConn, addr string) (int, error) {
+	deadline := time.Now().Add(proxyTimeout)
+	sent := 0
+	for sent < len(pc.wr) {
+		pc.c.SetWriteDeadline(earliest(deadline, time.Now().Add(proxyPoll)))
+		n, err := pc.c.Write(pc.wr[sent:])
+		sent += n
+		if err == nil {
+			continue
+		}
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() || time.Now().After(deadline) {
+			return sent, err
+		}
+		if s.gaveUp(addr) {
+			return sent, errGaveUp
+		}
+	}
+	return sent, nil
+}
+
+// readProxied reads one reply from the leader, waiting for its first byte
+// in short steps so that it gives up as soon as leadership moves.
+func (s *Server) readProxied(dst []byte, pc *peerConn, addr string) ([]byte, error) {
+	deadline := time.Now().Add(proxyTimeout)
+	for {
+		pc.c.SetReadDeadline(earliest(deadline, time.Now().Add(proxyPoll)))
+		_, err := pc.rd.Peek(1)
+		if err == nil {
+			break
+		}
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() || time.Now().After(deadline) {
+			return dst, err
+		}
+		if s.gaveUp(addr) {
+			return dst, errGaveUp
+		}
+	}
+	pc.c.SetReadDeadline(deadline)
+	return appendReply(dst, pc.rd)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func (s *Server) proxyFail(cl *client, run []pending, from int) {

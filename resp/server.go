@@ -50,9 +50,11 @@ type Server struct {
 	peers   *peerPool
 	blocked *blockers
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
+	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
 
 	ln       *drainListener
-	srv      *redcon.Server
+	srv      *connServer
+	maxBulk  atomic.Int64 // proto-max-bulk-len, read from Settings as clients connect
 	closing  atomic.Bool
 	inflight sync.WaitGroup
 
@@ -106,7 +108,8 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = newDrainListener(countListener{ln, s.ops})
-	s.srv = redcon.NewServer(s.opts.Addr, s.serveRESP, s.accept, s.closed)
+	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load}
+	s.refreshMaxBulk()
 	return nil
 }
 
@@ -120,7 +123,17 @@ func (s *Server) Serve() error {
 	go s.closeIdleClients(stop)
 	go s.sampleLoop(s.opsStop)
 	s.watchReplication()
-	return s.srv.Serve(s.ln)
+	return s.srv.serve(s.ln)
+}
+
+// refreshMaxBulk takes proto-max-bulk-len from the node's configuration; a
+// CONFIG SET applies to requests parsed after the next client connects.
+func (s *Server) refreshMaxBulk() {
+	v := int64(defaultProtoMaxBulkLen)
+	if cv := s.configValue("proto-max-bulk-len"); cv != "" {
+		v = parseBulkLimit(cv)
+	}
+	s.maxBulk.Store(v)
 }
 
 // Close stops accepting, lets commands already being executed finish and
@@ -152,6 +165,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	conn.SetContext(cl)
 	max, _ := strconv.Atoi(s.conf.get(redisconf.Lookup("maxclients")))
+	s.refreshMaxBulk()
 	s.mu.Lock()
 	if len(s.clients) >= max {
 		s.mu.Unlock()

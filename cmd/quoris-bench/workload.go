@@ -33,6 +33,7 @@ func workloads() []workload {
 			workload{Name: up + " c50 P16", Test: t, Clients: 50, Pipeline: 16})
 	}
 	ws = append(ws,
+		workload{Name: "SET/GET interleaved c50 P16", Test: setGetTest, Clients: 50, Pipeline: 16},
 		workload{Name: "SET c1", Test: "set", Clients: 1, Pipeline: 1},
 		workload{Name: "GET c1", Test: "get", Clients: 1, Pipeline: 1})
 	return ws
@@ -57,6 +58,9 @@ var errUnknownCommand = errors.New("unknown command")
 // redis-benchmark exits on the first error reply, so an unimplemented
 // command shows up as a non-zero exit with "unknown command" on stderr.
 func runBenchmark(ctx context.Context, addr string, w workload, n int) (benchResult, error) {
+	if w.Test == setGetTest {
+		return runInterleaved(ctx, addr, w, n)
+	}
 	host, port, ok := strings.Cut(addr, ":")
 	if !ok {
 		return benchResult{}, fmt.Errorf("bad address %q", addr)

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -74,6 +75,12 @@ func run(args []string) error {
 			node.Shutdown()
 			return fmt.Errorf("bootstrap: %w", err)
 		}
+	}
+
+	// A lone voter elects itself at once; listening only once it leads
+	// means its first PONG comes with writes accepted, not CLUSTERDOWN.
+	if node.LoneVoter() && !node.WaitReady(10*time.Second) {
+		logger.Warn("lone voter is not leading yet; serving anyway")
 	}
 
 	srv := resp.New(resp.Options{

@@ -1,0 +1,232 @@
+package resp
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+
+	"github.com/tidwall/redcon"
+)
+
+// The accept loop and per-connection loop replace redcon's server so that
+// requests are parsed by Reader (Redis's parser and protocol errors). A
+// connection still implements redcon.Conn, so handlers are unchanged:
+// serveRESP gets one command, takes the rest of what was read with
+// ReadPipeline, and its replies are written when it returns.
+
+// netConn is one client connection.
+type netConn struct {
+	conn     net.Conn
+	rd       *Reader
+	wr       *redcon.Writer
+	addr     string
+	ctx      any
+	cmds     []redcon.Command
+	closed   bool
+	detached bool
+}
+
+var _ redcon.Conn = (*netConn)(nil)
+
+func (c *netConn) RemoteAddr() string          { return c.addr }
+func (c *netConn) Context() any                { return c.ctx }
+func (c *netConn) SetContext(v any)            { c.ctx = v }
+func (c *netConn) SetReadBuffer(int)           {}
+func (c *netConn) WriteError(msg string)       { c.wr.WriteError(msg) }
+func (c *netConn) WriteString(str string)      { c.wr.WriteString(str) }
+func (c *netConn) WriteBulk(bulk []byte)       { c.wr.WriteBulk(bulk) }
+func (c *netConn) WriteBulkString(bulk string) { c.wr.WriteBulkString(bulk) }
+func (c *netConn) WriteInt(num int)            { c.wr.WriteInt(num) }
+func (c *netConn) WriteInt64(num int64)        { c.wr.WriteInt64(num) }
+func (c *netConn) WriteUint64(num uint64)      { c.wr.WriteUint64(num) }
+func (c *netConn) WriteArray(count int)        { c.wr.WriteArray(count) }
+func (c *netConn) WriteNull()                  { c.wr.WriteNull() }
+func (c *netConn) WriteRaw(data []byte)        { c.wr.WriteRaw(data) }
+func (c *netConn) WriteAny(v any)              { c.wr.WriteAny(v) }
+func (c *netConn) NetConn() net.Conn           { return c.conn }
+func (c *netConn) PeekPipeline() []redcon.Command {
+	return c.cmds
+}
+
+func (c *netConn) WriteBulkFrom(n int64, rb io.Reader) { c.wr.WriteBulkFrom(n, rb) }
+
+// ReadPipeline returns and removes the commands read with the current one.
+func (c *netConn) ReadPipeline() []redcon.Command {
+	cmds := c.cmds
+	c.cmds = nil
+	return cmds
+}
+
+// Close flushes the replies written so far; the loop then closes the socket.
+func (c *netConn) Close() error {
+	c.closed = true
+	return c.wr.Flush()
+}
+
+// Detach hands the connection to the caller, who reads and flushes it
+// from then on; the server loop stops serving it.
+func (c *netConn) Detach() redcon.DetachedConn {
+	c.detached = true
+	cmds := c.cmds
+	c.cmds = nil
+	return &detachedConn{netConn: c, queued: cmds}
+}
+
+type detachedConn struct {
+	*netConn
+	queued []redcon.Command
+}
+
+func (d *detachedConn) Flush() error { return d.wr.Flush() }
+
+func (d *detachedConn) Close() error {
+	d.closed = true
+	_ = d.wr.Flush()
+	return d.conn.Close()
+}
+
+func (d *detachedConn) ReadCommand() (redcon.Command, error) {
+	for len(d.queued) == 0 {
+		cmds, err := d.rd.ReadCommands()
+		if err != nil {
+			return redcon.Command{}, err
+		}
+		d.queued = cmds
+	}
+	cmd := d.queued[0]
+	d.queued = d.queued[1:]
+	return cmd, nil
+}
+
+// connServer accepts connections and runs each one's loop.
+type connServer struct {
+	handler func(redcon.Conn, redcon.Command)
+	accept  func(redcon.Conn) bool
+	closed  func(redcon.Conn, error)
+	maxBulk func() int64
+
+	mu    sync.Mutex
+	conns map[*netConn]struct{}
+	done  bool
+}
+
+func (s *connServer) serve(ln net.Listener) error {
+	defer func() {
+		s.mu.Lock()
+		s.done = true
+		for c := range s.conns {
+			c.conn.Close()
+		}
+		s.conns = nil
+		s.mu.Unlock()
+	}()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return err
+		}
+		c := &netConn{conn: nc, addr: nc.RemoteAddr().String(), wr: redcon.NewWriter(nc), rd: NewReader(nc, s.maxBulk)}
+		s.mu.Lock()
+		if s.done {
+			s.mu.Unlock()
+			nc.Close()
+			continue
+		}
+		if s.conns == nil {
+			s.conns = map[*netConn]struct{}{}
+		}
+		s.conns[c] = struct{}{}
+		s.mu.Unlock()
+		if s.accept != nil && !s.accept(c) {
+			s.forget(c)
+			nc.Close()
+			continue
+		}
+		go s.handle(c)
+	}
+}
+
+func (s *connServer) forget(c *netConn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// handle serves one connection: every request read in one go is handed to
+// the handler as one pipeline, then the replies are flushed. A protocol
+// error is answered after the requests before it, and closes the connection.
+func (s *connServer) handle(c *netConn) {
+	err := s.loop(c)
+	if !c.detached {
+		c.conn.Close()
+	}
+	s.forget(c)
+	if s.closed != nil {
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		s.closed(c, err)
+	}
+}
+
+func (s *connServer) loop(c *netConn) error {
+	for {
+		cmds, err := c.rd.ReadCommands()
+		if err != nil {
+			var pe *ProtocolError
+			if errors.As(err, &pe) {
+				c.wr.WriteError("ERR " + pe.Error())
+				_ = c.wr.Flush()
+			}
+			return err
+		}
+		c.cmds = cmds
+		for len(c.cmds) > 0 && !c.closed && !c.detached {
+			cmd := c.cmds[0]
+			c.cmds = c.cmds[1:]
+			s.handler(c, cmd)
+		}
+		if c.detached || c.closed {
+			return nil
+		}
+		if err := c.wr.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// parseBulkLimit reads proto-max-bulk-len as CONFIG holds it ("512mb",
+// "536870912"); anything unreadable keeps Redis's default.
+func parseBulkLimit(v string) int64 {
+	mult := int64(1)
+	lower := []byte(v)
+	for i, ch := range lower {
+		if ch >= 'A' && ch <= 'Z' {
+			lower[i] = ch + 32
+		}
+	}
+	s := string(lower)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"g", 1e9}, {"m", 1e6}, {"k", 1e3}, {"b", 1}} {
+		if len(s) > len(u.suffix) && s[len(s)-len(u.suffix):] == u.suffix {
+			s, mult = s[:len(s)-len(u.suffix)], u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return defaultProtoMaxBulkLen
+	}
+	return n * mult
+}

@@ -30,7 +30,10 @@ func registerSort(t *Table) {
 			},
 			Run: func(c *Ctx) error { return cmdSort(c, false) }},
 		&Command{Spec: Spec{Name: "sort_ro", Arity: -2, Flags: []string{"readonly", "movablekeys"}, FirstKey: 1, LastKey: 1, Step: 1,
-			Group: "generic", Summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", Since: "7.0.0", Complexity: cx},
+			Group: "generic", Summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", Since: "7.0.0", Complexity: cx,
+			// Flagged movablekeys as in Redis, whose key specs still
+			// name just the key: BY and GET patterns are not keys.
+			Keys: func(args [][]byte) [][]byte { return args[1:min(2, len(args))] }},
 			Run: func(c *Ctx) error { return cmdSort(c, true) }},
 	)
 }

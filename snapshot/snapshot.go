@@ -233,7 +233,9 @@ func (w *Writer) keyHead(k Key) {
 	w.str(k.Key)
 	w.buf = binary.AppendVarint(w.buf, k.ExpireAt)
 	w.buf = binary.AppendUvarint(w.buf, k.Version)
-	w.buf = binary.AppendUvarint(w.buf, uint64(k.Pos))
+	if w.version >= 2 {
+		w.buf = binary.AppendUvarint(w.buf, uint64(k.Pos))
+	}
 	w.buf = append(w.buf, k.Enc)
 }
 

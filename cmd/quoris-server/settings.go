@@ -33,8 +33,10 @@ type settingsView struct {
 func (s *settingsView) values() map[string]string {
 	c := s.cfg
 	rc := raft.ReloadableConfig{SnapshotThreshold: c.SnapshotThreshold, SnapshotInterval: c.SnapshotInterval, TrailingLogs: c.TrailingLogs}
+	logStore := c.RaftLogStore
 	if s.node != nil {
 		rc = s.node.Raft().ReloadableConfig()
+		logStore = s.node.LogStore()
 	}
 	return map[string]string{
 		"node-id":                  c.NodeID,
@@ -54,7 +56,7 @@ func (s *settingsView) values() map[string]string {
 		"apply-timeout":            c.ApplyTimeout.String(),
 		"raft-nosync":              yesno(c.RaftNoSync),
 		"raft-max-inflight":        strconv.Itoa(c.RaftMaxInflight),
-		"raft-log-store":           s.node.LogStore(),
+		"raft-log-store":           logStore,
 		"loglevel":                 c.LogLevel,
 		"gc-percent":               strconv.Itoa(gcPercent()),
 	}

@@ -16,6 +16,8 @@ require (
 	go.etcd.io/bbolt v1.3.5
 )
 
+require github.com/yuin/gopher-lua v1.1.2
+
 require (
 	github.com/armon/go-metrics v0.4.1 // indirect
 	github.com/boltdb/bolt v1.3.1 // indirect

@@ -34,6 +34,8 @@ type FSM struct {
 	log   *slog.Logger
 	stats Stats
 
+	scripts scriptState // script cache and function libraries: replicated
+
 	onWrite atomic.Pointer[func(db int, key string)] // see OnWrite
 
 	argsScratch [][]byte // reused by applyBatch; apply is single-threaded
@@ -58,6 +60,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 		nodes:  map[string]string{},
 		notify: make(chan struct{}),
 	}
+	f.scripts.init()
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()

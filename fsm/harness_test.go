@@ -31,7 +31,7 @@ func (h *harness) do(args ...string) string {
 		argv[i] = []byte(a)
 	}
 	cmd := h.f.Table().Lookup(argv[0])
-	if cmd != nil && cmd.Write {
+	if cmd != nil && cmd.NeedsLog(h.f, argv) {
 		h.idx++
 		data := AppendEntry(nil, KindCommand, h.db, h.now, argv)
 		out := h.f.Apply(&raft.Log{Index: h.idx, Type: raft.LogCommand, Data: data})

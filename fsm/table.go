@@ -48,6 +48,20 @@ type Command struct {
 	Spec
 	Write bool // derived from the "write" flag at registration
 	Run   func(c *Ctx) error
+	// Logged, when set, decides per call whether the command must go
+	// through the log (true) or is served by the read path. EVAL-family
+	// commands have no "write" flag in Redis, yet a script may write:
+	// whether it may depends on its shebang, or on the replicated script
+	// cache for EVALSHA. Nil means Write decides.
+	Logged func(f *FSM, args [][]byte) bool
+}
+
+// NeedsLog reports whether this call of the command must be a log entry.
+func (c *Command) NeedsLog(f *FSM, args [][]byte) bool {
+	if c.Logged != nil {
+		return c.Logged(f, args)
+	}
+	return c.Write
 }
 
 // Table maps lower-case command names to commands.
@@ -70,6 +84,8 @@ func NewTable() *Table {
 		registerLists,
 		registerZSets,
 		registerGeo,
+		registerScripting,
+		registerFunctions,
 	} {
 		register(t)
 	}

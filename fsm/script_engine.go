@@ -39,23 +39,23 @@ type luaEngine struct {
 
 // scriptRun is the state of one script execution.
 type scriptRun struct {
-	c        *Ctx // the EVAL/FCALL command's context
-	dbIndex  int  // SELECT inside a script changes this only
-	readOnly bool // no-writes, *_RO, or the read path
-	name     string
-	source   string // "@user_script" or "@user_function"
-	calls    uint64
-	rng      lrand48
-	env      *lua.LTable
-	backing  map[string]lua.LValue // per-run globals: proxies, KEYS, ARGV
-	proxies  map[*lua.LTable]bool  // tables a script must not modify
-	loading  bool                  // a FUNCTION library's body is running
-	library  *luaLibrary           // being loaded: register_function adds here
+	c          *Ctx // the EVAL/FCALL command's context
+	dbIndex    int  // SELECT inside a script changes this only
+	readOnly   bool // no-writes, *_RO, or the read path
+	name       string
+	source     string // "@user_script" or "@user_function"
+	calls      uint64
+	rng        lrand48
+	env        *lua.LTable
+	backing    map[string]lua.LValue     // per-run globals: proxies, KEYS, ARGV
+	proxies    map[*lua.LTable]bool      // tables a script must not modify
+	loading    bool                      // a FUNCTION library's body is running
+	library    *luaLibrary               // being loaded: register_function adds here
 	callbacks  map[string]*lua.LFunction // what the library's load registered
 	registered bool                      // library.funcs is known: do not add again
-	errLine  map[lua.LValue]int    // line where an error value was raised
-	wrote    bool
-	noSuffix bool // errors without Redis's " script: ..." suffix (library loads)
+	errLine    map[lua.LValue]int        // line where an error value was raised
+	wrote      bool
+	noSuffix   bool // errors without Redis's " script: ..." suffix (library loads)
 }
 
 // strMetaKey holds a run's string metatable in its backing map; no Lua

@@ -3,6 +3,7 @@ package fsm
 import (
 	"errors"
 	"regexp"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,30 @@ func (s *scriptState) init() {
 	s.libs = map[string]*luaLibrary{}
 	s.funcs = map[string]*luaFunction{}
 	s.running = map[*luaEngine]*runningScript{}
+}
+
+// persisted returns the script bodies and library codes for a snapshot,
+// in a fixed order so that two nodes write the same bytes.
+func (s *scriptState) persisted() (scripts, libs [][]byte) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	shas := make([]string, 0, len(s.scripts))
+	for sha := range s.scripts {
+		shas = append(shas, sha)
+	}
+	sort.Strings(shas)
+	for _, sha := range shas {
+		scripts = append(scripts, s.scripts[sha].body)
+	}
+	names := make([]string, 0, len(s.libs))
+	for n := range s.libs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		libs = append(libs, s.libs[n].code)
+	}
+	return scripts, libs
 }
 
 // SetScriptBudget sets how many Lua instructions a script may run; n <= 0

@@ -16,6 +16,9 @@ type fsmSnapshot struct {
 	dbs   []*DB
 	now   int64
 	nodes map[string]string
+	// Script bodies and library codes are immutable byte slices: sharing
+	// them with the live state is safe.
+	scripts, libs [][]byte
 }
 
 // Snapshot implements raft.FSM.
@@ -32,6 +35,7 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	for k, v := range f.nodes {
 		s.nodes[k] = v
 	}
+	s.scripts, s.libs = f.scripts.persisted()
 	return s, nil
 }
 
@@ -56,6 +60,16 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if err := w.Node(id, s.nodes[id]); err != nil {
+			return err
+		}
+	}
+	for _, b := range s.scripts {
+		if err := w.Script(b); err != nil {
+			return err
+		}
+	}
+	for _, c := range s.libs {
+		if err := w.Library(c); err != nil {
 			return err
 		}
 	}

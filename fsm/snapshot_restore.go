@@ -26,6 +26,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		loads[i].db = newDB()
 	}
 	nodes := map[string]string{}
+	var scripts, libs [][]byte
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -35,6 +36,14 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 		if err != nil {
 			return err
 		}
+		switch rec.Kind {
+		case snapshot.KindScript:
+			scripts = append(scripts, rec.Code)
+			continue
+		case snapshot.KindLibrary:
+			libs = append(libs, rec.Code)
+			continue
+		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return err
 		}
@@ -43,14 +52,56 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	for i := range loads {
 		dbs[i] = loads[i].finish()
 	}
+	install, err := f.restoreScripts(scripts, libs)
+	if err != nil {
+		return err
+	}
 	f.mu.Lock()
 	f.dbs, f.nodes = dbs, nodes
 	if rd.Head.Now > f.now {
 		f.now = rd.Head.Now
 	}
+	install()
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil
+}
+
+// restoreScripts rebuilds the script cache and the libraries: scripts are
+// compiled, libraries loaded again (loading is deterministic, so they
+// register the same functions as when they were first loaded).
+// It runs before the swap, so a bad snapshot changes nothing; install
+// puts the result in place.
+func (f *FSM) restoreScripts(bodies, codes [][]byte) (install func(), err error) {
+	scripts := map[string]*luaScript{}
+	for _, b := range bodies {
+		sc, err := compileScript(b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: cached script: %v", snapshot.ErrCorrupt, err)
+		}
+		scripts[sc.sha] = sc
+	}
+	c := &Ctx{f: f, Write: true}
+	libs := make([]*luaLibrary, 0, len(codes))
+	for _, code := range codes {
+		lib, err := compileLibrary(c, code)
+		if err != nil {
+			return nil, fmt.Errorf("%w: function library: %v", snapshot.ErrCorrupt, err)
+		}
+		libs = append(libs, lib)
+	}
+	// Check for collisions on a scratch state, then swap maps in.
+	var fresh scriptState
+	fresh.init()
+	if err := fresh.addLibraries(libs, false); err != nil {
+		return nil, fmt.Errorf("%w: function libraries: %v", snapshot.ErrCorrupt, err)
+	}
+	return func() {
+		s := &f.scripts
+		s.mu.Lock()
+		s.scripts, s.libs, s.funcs = scripts, fresh.libs, fresh.funcs
+		s.mu.Unlock()
+	}, nil
 }
 
 func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]string) error {

@@ -75,9 +75,16 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			continue
 		}
 		cl.setLast(c.Name)
+		if reply, ok := s.scriptControl(args); ok {
+			readsBarriered = false
+			s.flush(cl)
+			conn.WriteRaw(reply)
+			continue
+		}
 		db := cl.DB()
+		write := c.NeedsLog(s.fsm, args)
 		switch {
-		case !c.Write && (cl.readonly || s.node.IsLeader()):
+		case !write && (cl.readonly || s.node.IsLeader()):
 			s.flush(cl)
 			if !cl.readonly && !readsBarriered {
 				if err := s.node.ReadBarrier(context.Background()); err != nil {
@@ -88,13 +95,13 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
-		case c.Write && s.node.IsLeader() && c.Has("blocking"):
+		case write && s.node.IsLeader() && c.Has("blocking"):
 			readsBarriered = false
 			s.flush(cl)
 			if reply := s.block(cl, c, args, db); reply != nil {
 				conn.WriteRaw(reply)
 			}
-		case c.Write && s.node.IsLeader():
+		case write && s.node.IsLeader():
 			readsBarriered = false
 			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args})
 		default:

@@ -158,7 +158,7 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 
 func (s *Server) proxyFail(cl *client, run []pending, from int) {
 	for _, p := range run[from:] {
-		if c := s.table.Lookup(p.args[0]); c != nil && c.Write {
+		if c := s.table.Lookup(p.args[0]); c != nil && c.NeedsLog(s.fsm, p.args) {
 			s.stats.uncertain.Add(1)
 			cl.conn.WriteError(raftnode.ErrUncertain.Error())
 		} else {

@@ -343,7 +343,8 @@ func (f *FSM) FunctionStats(now int64) []byte {
 	c := &Ctx{}
 	c.Array(4)
 	c.BulkString("running_script")
-	if r, ok := f.RunningScript(); ok {
+	// Redis reports functions only: a running EVAL shows as nil.
+	if r, ok := f.RunningScript(); ok && !r.Eval {
 		c.Array(6)
 		c.BulkString("name")
 		c.BulkString(r.Name)

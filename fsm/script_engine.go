@@ -10,6 +10,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/quoris/quoris/fsm/lualib"
 )
 
 // Redis's version as scripts see it (redis.REDIS_VERSION[_NUM]).
@@ -76,12 +78,13 @@ func newLuaEngine(f *FSM) *luaEngine {
 		L.Push(lua.LString(open.name))
 		L.Call(1, 0)
 	}
+	lualib.OpenAll(L)
 	e := &luaEngine{L: L, f: f, globals: map[string]lua.LValue{}, libs: map[string]*lua.LTable{}, libMeta: map[*lua.LTable]*lua.LTable{}}
 	g := L.G.Global
 	for _, name := range luaBuiltins {
 		e.globals[name] = g.RawGetString(name)
 	}
-	for _, name := range []string{"string", "table", "math", "coroutine"} {
+	for _, name := range []string{"string", "table", "math", "coroutine", "cjson", "cmsgpack", "bit", "struct"} {
 		e.libs[name] = g.RawGetString(name).(*lua.LTable)
 	}
 	e.globals["_VERSION"] = lua.LString("Lua 5.1")

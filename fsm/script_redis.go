@@ -74,8 +74,12 @@ func (e *luaEngine) redisTable() *lua.LTable {
 	fn("breakpoint", func(L *lua.LState) int { L.Push(lua.LFalse); return 1 })
 	fn("debug", func(L *lua.LState) int { return 0 })
 	fn("acl_check_cmd", e.redisACLCheck)
-	for name, v := range map[string]int{"REPL_NONE": replNone, "REPL_AOF": replAOF, "REPL_SLAVE": replReplica, "REPL_REPLICA": replReplica, "REPL_ALL": replAll} {
-		t.RawSetString(name, lua.LNumber(v))
+	// In a fixed order: gopher-lua iterates tables in insertion order.
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"REPL_NONE", replNone}, {"REPL_AOF", replAOF}, {"REPL_SLAVE", replReplica}, {"REPL_REPLICA", replReplica}, {"REPL_ALL", replAll}} {
+		t.RawSetString(c.name, lua.LNumber(c.v))
 	}
 	e.addLogAndVersion(t)
 	return t

@@ -153,3 +153,29 @@ func TestScriptCasesAgainstRedis(t *testing.T) {
 		}
 	}
 }
+
+// lualibCases check that cjson, cmsgpack, bit and struct are wired into
+// the sandbox: reachable, read-only, and round-tripping.
+var lualibCases = [][]string{
+	{"EVAL", "return cjson.encode({1, 2, {a = 'b'}})", "0"},
+	{"EVAL", "return cjson.decode(ARGV[1])[2]", "0", "[1, \"two\", 3]"},
+	{"EVAL", "local t = cjson.decode(cjson.encode({x = {1, 2, 3}})) return t.x", "0"},
+	{"EVAL", "return cmsgpack.unpack(cmsgpack.pack({1, 2, 'three'}))", "0"},
+	{"EVAL", "return {cmsgpack.unpack(cmsgpack.pack(1, 'a', {b = 2}))}", "0"},
+	{"EVAL", "return bit.band(0xff, 0x0f)", "0"},
+	{"EVAL", "return bit.tohex(255)", "0"},
+	{"EVAL", "return {struct.unpack('>I2', struct.pack('>I2', 513))}", "0"},
+	{"EVAL", "cjson.x = 1", "0"},
+	{"EVAL", "return type(cjson.null)", "0"},
+	{"EVAL", "redis.call('set', KEYS[1], cjson.encode({n = 1})) return cjson.decode(redis.call('get', KEYS[1])).n", "1", "j"},
+}
+
+func TestLualibCasesAgainstRedis(t *testing.T) {
+	r := redisOrSkip(t)
+	h := newHarness(t)
+	for i, cmd := range lualibCases {
+		if want, got := r.do(t, cmd...), h.do(cmd...); got != want {
+			t.Errorf("#%d %q:\n redis: %q\n quoris: %q", i, cmd, want, got)
+		}
+	}
+}

@@ -13,8 +13,9 @@ import (
 // real redis-server and on the FSM and demands byte-identical replies and,
 // every few scripts, an identical keyspace. The scripts call every data
 // type family through redis.call and redis.pcall, provoke command errors,
-// return every kind of Lua value, use KEYS and ARGV, and go through the
-// script cache (SCRIPT LOAD, EVALSHA, SCRIPT FLUSH, NOSCRIPT).
+// return every kind of Lua value, use KEYS and ARGV, round-trip values
+// through cjson and cmsgpack, and go through the script cache (SCRIPT LOAD,
+// EVALSHA, SCRIPT FLUSH, NOSCRIPT).
 func TestScriptingAgainstRedis(t *testing.T) {
 	r := redisOrSkip(t)
 	h := newHarness(t)
@@ -182,7 +183,11 @@ func (g *luaGen) literal() string {
 		"redis.status_reply('OK')", "redis.error_reply('bad thing')", "redis.error_reply('-CODE detail')",
 		"{true, false, 'x', 2.5}", "{}", "{double=2.5}", "{map={only=1}}", "#ARGV", "#KEYS", "ARGV", "KEYS",
 		"redis.sha1hex(ARGV[1] or '')", "tonumber(ARGV[1])", "string.rep('ab', 3)", "string.upper('q')",
-		"table.concat({'a', 'b'}, '-')", "math.max(3, 9)", "select('#', 1, 2)", "type(nil)", "tostring(12)")
+		"table.concat({'a', 'b'}, '-')", "math.max(3, 9)", "select('#', 1, 2)", "type(nil)", "tostring(12)",
+		"cjson.encode({1, 'two', {3, true}})", "cjson.decode('[1,2,[3,\"x\"],null]')", "cjson.encode(ARGV)",
+		"cjson.decode(cjson.encode({ARGV[1] or 'z', 2.5, {false}}))", "cmsgpack.pack({1, 'a', {2, 3.5}})",
+		"cmsgpack.unpack(cmsgpack.pack({1, 'a', {2}, -70000, 2^40}))", "{cmsgpack.unpack(cmsgpack.pack(KEYS, 7))}",
+		"bit.bxor(5, 3)", "bit.tohex(ARGV[1] and #ARGV[1] or 0)", "struct.pack('>i4', 7)", "{struct.unpack('<h', 'ab')}")
 }
 
 func (g *luaGen) statements(write bool) string {

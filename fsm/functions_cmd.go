@@ -16,9 +16,9 @@ func registerFunctions(t *Table) {
 			Summary: summary, Since: "7.0.0", Complexity: "Depends on the function that is executed."}
 	}
 	t.Add(
-		&Command{Spec: fc("fcall", "Invoke a function", "noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys"),
+		&Command{Spec: fc("fcall", "Invoke a function", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"),
 			Run: fcallCmd(false), Logged: loggedFcall(false)},
-		&Command{Spec: fc("fcall_ro", "Invoke a read-only function", "readonly", "noscript", "skip_monitor", "no_mandatory_keys", "movablekeys"),
+		&Command{Spec: fc("fcall_ro", "Invoke a read-only function", "readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"),
 			Run: fcallCmd(true), Logged: loggedFcall(true)},
 		&Command{Spec: Spec{Name: "function", Arity: -2, Group: "scripting",
 			Summary: "A container for function commands", Since: "7.0.0", Complexity: "Depends on subcommand."},

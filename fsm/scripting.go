@@ -121,13 +121,13 @@ func registerScripting(t *Table) {
 	sp := func(name string, ro bool, flags ...string) Spec {
 		return Spec{Name: name, Arity: -3, Flags: flags, Group: "scripting", Keys: NumKeys(2)}
 	}
-	eval := sp("eval", false, "noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys")
+	eval := sp("eval", false, "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys")
 	eval.Summary, eval.Since, eval.Complexity = "Execute a Lua script server side", "2.6.0", "Depends on the script that is executed."
-	evalsha := sp("evalsha", false, "noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys")
+	evalsha := sp("evalsha", false, "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys")
 	evalsha.Summary, evalsha.Since, evalsha.Complexity = "Execute a Lua script server side", "2.6.0", "Depends on the script that is executed."
-	evalRO := sp("eval_ro", true, "readonly", "noscript", "skip_monitor", "no_mandatory_keys", "movablekeys")
+	evalRO := sp("eval_ro", true, "readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys")
 	evalRO.Summary, evalRO.Since, evalRO.Complexity = "Execute a read-only Lua script server side", "7.0.0", "Depends on the script that is executed."
-	evalshaRO := sp("evalsha_ro", true, "readonly", "noscript", "skip_monitor", "no_mandatory_keys", "movablekeys")
+	evalshaRO := sp("evalsha_ro", true, "readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys")
 	evalshaRO.Summary, evalshaRO.Since, evalshaRO.Complexity = "Execute a read-only Lua script server side", "7.0.0", "Depends on the script that is executed."
 	t.Add(
 		&Command{Spec: eval, Run: evalCmd(false, false), Logged: loggedEval(false, false)},
@@ -141,28 +141,26 @@ func registerScripting(t *Table) {
 }
 
 // loggedEval decides whether an EVAL-family call goes through the log: a
-// script that may write does; a no-writes or *_RO one runs on the read
-// path, unless EVAL must first add it to the (replicated) script cache.
-// Unknown shas go to the read path, which answers NOSCRIPT.
+// script that may write does; *_RO and no-writes ones run on the read path
+// (the RESP layer first adds an uncached script to the replicated cache
+// with SCRIPT LOAD, see ScriptCached). Unknown shas go to the read path,
+// which answers NOSCRIPT.
 func loggedEval(ro, bySha bool) func(f *FSM, args [][]byte) bool {
 	return func(f *FSM, args [][]byte) bool {
-		if len(args) < 2 {
+		if ro || len(args) < 2 {
 			return false
 		}
 		if bySha {
 			sc := f.scripts.script(string(args[1]))
-			return sc != nil && !ro && sc.flags&flagNoWrites == 0
-		}
-		if f.scripts.script(sha1Hex(args[1])) == nil {
-			return true
-		}
-		if ro {
-			return false
+			return sc != nil && sc.flags&flagNoWrites == 0
 		}
 		flags, _, err := parseShebang(args[1])
 		return err != nil || flags&flagNoWrites == 0
 	}
 }
+
+// ScriptCached reports whether body is in the script cache.
+func (f *FSM) ScriptCached(body []byte) bool { return f.scripts.script(sha1Hex(body)) != nil }
 
 // scriptKeys splits EVAL/FCALL's arguments after numkeys (at 2).
 func scriptKeys(args [][]byte, badCount error) (keys, argv [][]byte, err error) {

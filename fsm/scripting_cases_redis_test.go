@@ -179,3 +179,25 @@ func TestLualibCasesAgainstRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptCacheByReadOnlyEval: EVAL_RO and no-writes EVAL cache their
+// script as Redis's do, though they run on the read path.
+func TestScriptCacheByReadOnlyEval(t *testing.T) {
+	r := redisOrSkip(t)
+	h := newHarness(t)
+	body := "#!lua flags=no-writes\nreturn 'ro'"
+	for _, cmd := range [][]string{
+		{"EVAL_RO", body, "0"},
+		{"SCRIPT", "EXISTS", sha1Hex([]byte(body))},
+		{"EVALSHA_RO", sha1Hex([]byte(body)), "0"},
+		{"SCRIPT", "FLUSH"},
+		{"EVAL", body, "0"},
+		{"EVALSHA", sha1Hex([]byte(body)), "0"},
+		{"EVAL_RO", "return +", "0"},
+		{"SCRIPT", "EXISTS", sha1Hex([]byte("return +"))},
+	} {
+		if want, got := r.do(t, cmd...), h.do(cmd...); got != want {
+			t.Errorf("%q: redis %q, quoris %q", cmd, want, got)
+		}
+	}
+}

@@ -93,6 +93,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				}
 				readsBarriered = true
 			}
+			s.cacheEvalScript(c, args)
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
 		case write && s.node.IsLeader() && c.Has("blocking"):

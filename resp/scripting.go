@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/raftnode"
 )
 
 // scriptControl answers SCRIPT KILL, FUNCTION KILL and FUNCTION STATS
@@ -26,4 +29,17 @@ func (s *Server) scriptControl(args [][]byte) ([]byte, bool) {
 		return s.fsm.FunctionStats(time.Now().UnixMilli()), true
 	}
 	return nil, false
+}
+
+// cacheEvalScript is for an EVAL or EVAL_RO about to run on the read path:
+// Redis's EVAL adds its script to the cache, and the cache is replicated
+// state, so the leader first logs a SCRIPT LOAD of an uncached script (once
+// per script; a script that does not compile is not cached, and the read
+// reports why).
+func (s *Server) cacheEvalScript(c *fsm.Command, args [][]byte) {
+	if (c.Name != "eval" && c.Name != "eval_ro") || len(args) < 2 || s.fsm.ScriptCached(args[1]) || !s.node.IsLeader() {
+		return
+	}
+	entry := fsm.AppendEntry(nil, fsm.KindCommand, 0, s.node.Now(), [][]byte{[]byte("SCRIPT"), []byte("LOAD"), args[1]})
+	_, _ = raftnode.Result(s.node.Propose(entry))
 }

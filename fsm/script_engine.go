@@ -94,6 +94,15 @@ func newLuaEngine(f *FSM) *luaEngine {
 	set("tostring", luaTostring)
 	set("getmetatable", e.luaGetmetatable)
 	set("rawset", e.luaRawset)
+	setmeta := g.RawGetString("setmetatable").(*lua.LFunction)
+	set("setmetatable", func(L *lua.LState) int {
+		if t, ok := L.Get(1).(*lua.LTable); ok && e.run != nil && e.run.proxies[t] {
+			e.raise(L, lua.LString("Attempt to modify a readonly table"))
+		}
+		L.Insert(setmeta, 1)
+		L.Call(L.GetTop()-1, 1)
+		return 1
+	})
 	set("loadstring", e.luaLoadstring)
 	set("load", e.luaLoad)
 	set("collectgarbage", func(L *lua.LState) int { L.Push(lua.LNumber(0)); return 1 })

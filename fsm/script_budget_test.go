@@ -119,3 +119,35 @@ func BenchmarkScriptInstructions(b *testing.B) {
 	}
 	b.ReportMetric(float64(budget)*float64(b.N)/time.Since(start).Seconds(), "instr/s")
 }
+
+// BenchmarkEvalShaSetGet is the cost of a small write script in apply:
+// EVALSHA of a SET followed by a GET.
+func BenchmarkEvalShaSetGet(b *testing.B) {
+	h := newHarness(&testing.T{})
+	sha := h.do("SCRIPT", "LOAD", "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])")[5:45]
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		h.do("EVALSHA", sha, "1", "k", "v")
+	}
+}
+
+func TestBudgetCtxCounts(t *testing.T) {
+	var b budgetCtx
+	b.reset(3)
+	for i := 0; i < 3; i++ {
+		if b.Done() != nil {
+			t.Fatalf("stopped after %d of 3 instructions", i)
+		}
+	}
+	if b.Done() == nil || b.stopped() != errScriptBudget || b.Err() != errScriptBudget {
+		t.Fatalf("not stopped after the budget: %v", b.stopped())
+	}
+	if b.Done() == nil {
+		t.Fatal("Done reopened after the stop: a pcall could swallow it")
+	}
+	b.reset(100)
+	b.killed.Store(true)
+	if b.Done() == nil || b.stopped() != errScriptKilled {
+		t.Fatalf("kill flag ignored: %v", b.stopped())
+	}
+}

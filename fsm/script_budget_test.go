@@ -151,3 +151,39 @@ func TestBudgetCtxCounts(t *testing.T) {
 		t.Fatalf("kill flag ignored: %v", b.stopped())
 	}
 }
+
+// TestRunawayRecursionBounded: recursion through Lua calls, metamethods,
+// pcall and coroutines ends in an error, identically on two FSMs, and the
+// FSM keeps serving. gopher-lua nests Go calls for some of these, so an
+// unbounded one would overflow the Go stack and kill every node at once.
+func TestRunawayRecursionBounded(t *testing.T) {
+	cmds := [][]string{}
+	for _, s := range []string{
+		"local function f() return pcall(f) end return f()",
+		"local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x",
+		"local function f(n) return f(n+1) + 1 end return f(1)",
+		"local function f() return select(2, pcall(f)) end return f()",
+		"local function f() local c = coroutine.wrap(f) return c() end return f()",
+		"local function f() local c = coroutine.create(f) return coroutine.resume(c) end return f()",
+		"return tostring(setmetatable({}, {__tostring = function(t) return tostring(t) end}))",
+		"local s = string.gsub('a', 'a', function() return redis.call('eval', 'return 1', 0) end) return s",
+	} {
+		cmds = append(cmds, []string{"EVAL", s, "0"})
+	}
+	cmds = append(cmds, []string{"EVAL", "return redis.call('ping')", "0"})
+	a, b := applyAll(New(16, nil), cmds), applyAll(New(16, nil), cmds)
+	for i := range cmds {
+		if a[i] != b[i] {
+			t.Errorf("%q: %q vs %q", cmds[i][1], a[i], b[i])
+		}
+	}
+	for i, want := range map[int]string{1: "-ERR user_script:1: stack overflow", 2: "-ERR user_script:1: stack overflow",
+		4: "-ERR user_script:1: C stack overflow", 6: "-ERR user_script:1: stack overflow"} {
+		if !strings.HasPrefix(a[i], want) {
+			t.Errorf("%q: %q, want %q...", cmds[i][1], a[i], want)
+		}
+	}
+	if a[len(a)-1] != "+PONG\r\n" {
+		t.Errorf("FSM after the runaways: %q", a[len(a)-1])
+	}
+}

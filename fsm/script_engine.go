@@ -37,6 +37,9 @@ type luaEngine struct {
 	envMeta *lua.LTable            // metatable of every env proxy
 	libMeta map[*lua.LTable]*lua.LTable
 	scratch []byte
+
+	resumeDepth int  // nested coroutine resumes in the current run
+	broken      bool // a Go panic unwound through the VM: do not reuse it
 }
 
 // scriptRun is the state of one script execution.
@@ -68,7 +71,7 @@ var luaBuiltins = []string{"assert", "ipairs", "next", "pairs", "rawequal", "raw
 	"select", "setmetatable", "tonumber", "type", "unpack", "xpcall"}
 
 func newLuaEngine(f *FSM) *luaEngine {
-	L := lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: 1000, RegistrySize: 1024, RegistryMaxSize: 1 << 20})
+	L := lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: 1000, RegistrySize: 256, RegistryMaxSize: 1 << 20})
 	for _, open := range []struct {
 		name string
 		fn   lua.LGFunction
@@ -115,7 +118,14 @@ func newLuaEngine(f *FSM) *luaEngine {
 	create := co.RawGetString("create").(*lua.LFunction)
 	co.RawSetString("create", L.NewFunction(func(L *lua.LState) int { return e.budgeted(L, create) }))
 	wrap := co.RawGetString("wrap").(*lua.LFunction)
-	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int { return e.budgeted(L, wrap) }))
+	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
+		e.budgeted(L, wrap)
+		inner := L.Get(-1).(*lua.LFunction)
+		L.Push(L.NewFunction(func(L *lua.LState) int { return e.nested(L, inner) }))
+		return 1
+	}))
+	resume := co.RawGetString("resume").(*lua.LFunction)
+	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int { return e.nested(L, resume) }))
 
 	e.libs["redis"] = e.redisTable()
 	e.loadAPI = e.loadTable()
@@ -152,6 +162,23 @@ func (e *luaEngine) budgeted(L *lua.LState, orig *lua.LFunction) int {
 		}
 	}
 	return 1
+}
+
+// maxResumeDepth is Lua 5.1's LUAI_MAXCCALLS: each nested resume is a C
+// call there. gopher-lua nests Go calls instead, which nothing else bounds.
+const maxResumeDepth = 200
+
+// nested calls fn (a resume) one coroutine level deeper, refusing past
+// maxResumeDepth as Lua 5.1 does ("C stack overflow").
+func (e *luaEngine) nested(L *lua.LState, fn *lua.LFunction) int {
+	if e.resumeDepth >= maxResumeDepth {
+		e.raise(L, lua.LString(e.where(L)+"C stack overflow"))
+	}
+	e.resumeDepth++
+	defer func() { e.resumeDepth-- }()
+	L.Insert(fn, 1)
+	L.Call(L.GetTop()-1, lua.MultRet)
+	return L.GetTop()
 }
 
 // newEnv builds a run's globals: an empty table whose reads go to backing

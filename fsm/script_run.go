@@ -144,7 +144,13 @@ func (f *FSM) engine(c *Ctx, info *runningScript) (*luaEngine, func()) {
 		}
 		info.Apply = true
 		s.applyOn.Store(info)
-		return s.apply, func() { s.applyOn.Store(nil) }
+		e := s.apply
+		return e, func() {
+			s.applyOn.Store(nil)
+			if e.broken {
+				s.apply = nil
+			}
+		}
 	}
 	e, _ := s.pool.Get().(*luaEngine)
 	if e == nil {
@@ -157,7 +163,9 @@ func (f *FSM) engine(c *Ctx, info *runningScript) (*luaEngine, func()) {
 		s.runMu.Lock()
 		delete(s.running, e)
 		s.runMu.Unlock()
-		s.pool.Put(e)
+		if !e.broken {
+			s.pool.Put(e)
+		}
 	}
 }
 
@@ -179,6 +187,11 @@ func (e *luaEngine) runScript(c *Ctx, run *scriptRun, fn *lua.LFunction, args ..
 		L.Push(a)
 	}
 	if err := L.PCall(len(args), 1, nil); err != nil {
+		if ae, ok := err.(*lua.ApiError); ok && ae.Type == lua.ApiErrorPanic {
+			// The reply is deterministic, the VM's state after a Go panic
+			// may not be: the next script gets a new VM.
+			e.broken = true
+		}
 		c.out = e.errorReply(c.out, run, err)
 		return
 	}

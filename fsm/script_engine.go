@@ -60,7 +60,8 @@ type scriptRun struct {
 	registered bool                      // library.funcs is known: do not add again
 	errLine    map[lua.LValue]int        // line where an error value was raised
 	wrote      bool
-	noSuffix   bool // errors without Redis's " script: ..." suffix (library loads)
+	noSuffix   bool               // errors without Redis's " script: ..." suffix (library loads)
+	ids        map[lua.LValue]int // see identity
 }
 
 // strMetaKey holds a run's string metatable in its backing map; no Lua
@@ -94,7 +95,7 @@ func newLuaEngine(f *FSM) *luaEngine {
 	set := func(name string, fn lua.LGFunction) { e.globals[name] = L.NewFunction(fn) }
 	set("pcall", e.luaPcall)
 	set("error", e.luaError)
-	set("tostring", luaTostring)
+	set("tostring", e.luaTostring)
 	set("getmetatable", e.luaGetmetatable)
 	set("rawset", e.luaRawset)
 	setmeta := g.RawGetString("setmetatable").(*lua.LFunction)
@@ -111,6 +112,8 @@ func newLuaEngine(f *FSM) *luaEngine {
 	set("collectgarbage", func(L *lua.LState) int { L.Push(lua.LNumber(0)); return 1 })
 	set("gcinfo", func(L *lua.LState) int { L.Push(lua.LNumber(0)); return 1 })
 
+	str := e.libs["string"]
+	str.RawSetString("format", L.NewFunction(e.stringFormat(str.RawGetString("format").(*lua.LFunction))))
 	math := e.libs["math"]
 	math.RawSetString("random", L.NewFunction(e.mathRandom))
 	math.RawSetString("randomseed", L.NewFunction(e.mathRandomseed))
@@ -355,21 +358,69 @@ func (e *luaEngine) luaPcall(L *lua.LState) int {
 }
 
 // luaTostring formats numbers as Lua 5.1 does ("%.14g"); gopher-lua's own
-// tostring prints Go's shortest form.
-func luaTostring(L *lua.LState) int {
+// tostring prints Go's shortest form. Tables, functions and threads print
+// an identity that is the same on every node (see identity).
+func (e *luaEngine) luaTostring(L *lua.LState) int {
 	v := L.CheckAny(1)
-	if n, ok := v.(lua.LNumber); ok {
-		L.Push(lua.LString(formatLuaNumber(float64(n))))
-		return 1
-	}
 	if mt, ok := L.GetMetaField(v, "__tostring").(*lua.LFunction); ok {
 		L.Push(mt)
 		L.Push(v)
 		L.Call(1, 1)
 		return 1
 	}
-	L.Push(lua.LString(v.String()))
+	L.Push(lua.LString(e.plainString(v)))
 	return 1
+}
+
+func (e *luaEngine) plainString(v lua.LValue) string {
+	switch v := v.(type) {
+	case lua.LNumber:
+		return formatLuaNumber(float64(v))
+	case *lua.LTable, *lua.LFunction, *lua.LState, *lua.LUserData:
+		return e.identity(v)
+	}
+	return v.String()
+}
+
+// identity stands in for the address Lua prints for a table ("table:
+// 0x55d0c3a8e2a0"): a memory address differs between nodes, and a script
+// that stores one would make their states differ. Values are numbered in
+// the order a run first prints them.
+func (e *luaEngine) identity(v lua.LValue) string {
+	if ud, ok := v.(*lua.LUserData); ok && ud.Value == nil {
+		return v.String() // cjson.null prints "userdata: (nil)" everywhere
+	}
+	run := e.run
+	if run == nil {
+		return v.Type().String()
+	}
+	if run.ids == nil {
+		run.ids = map[lua.LValue]int{}
+	}
+	id, ok := run.ids[v]
+	if !ok {
+		id = len(run.ids) + 1
+		run.ids[v] = id
+	}
+	return fmt.Sprintf("%s: 0x%012x", v.Type().String(), id)
+}
+
+// stringFormat is string.format with tables, functions and threads given
+// to %s printed by identity rather than by address.
+func (e *luaEngine) stringFormat(orig *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		for i := 2; i <= L.GetTop(); i++ {
+			switch v := L.Get(i).(type) {
+			case *lua.LTable, *lua.LFunction, *lua.LState, *lua.LUserData:
+				if _, ok := L.GetMetaField(v, "__tostring").(*lua.LFunction); !ok {
+					L.Replace(i, lua.LString(e.identity(v)))
+				}
+			}
+		}
+		L.Insert(orig, 1)
+		L.Call(L.GetTop()-1, lua.MultRet)
+		return L.GetTop()
+	}
 }
 
 func formatLuaNumber(f float64) string {

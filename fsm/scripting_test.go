@@ -222,3 +222,23 @@ func TestEvalInTransaction(t *testing.T) {
 		t.Errorf("transaction with EVAL: %q", got)
 	}
 }
+
+// TestAddressesDeterministic: what Lua would print as a memory address is
+// the same on every node, so a script cannot store node-specific bytes.
+func TestAddressesDeterministic(t *testing.T) {
+	cmds := [][]string{
+		{"EVAL", "local t = {} local f = function() end return {tostring(t), tostring(f), tostring(t), string.format('%s %s', {}, t), tostring(coroutine.create(f))}", "0"},
+		{"EVAL", "redis.call('set', 'addr', tostring({})) return redis.call('get', 'addr')", "0"},
+	}
+	a, b := applyAll(New(16, nil), cmds), applyAll(New(16, nil), cmds)
+	for i := range cmds {
+		if a[i] != b[i] {
+			t.Errorf("%q: %q vs %q", cmds[i][1], a[i], b[i])
+		}
+	}
+	want := "*5\r\n$21\r\ntable: 0x000000000001\r\n$24\r\nfunction: 0x000000000002\r\n$21\r\ntable: 0x000000000001\r\n" +
+		"$43\r\ntable: 0x000000000003 table: 0x000000000001\r\n$22\r\nthread: 0x000000000004\r\n"
+	if a[0] != want {
+		t.Errorf("identities: %q", a[0])
+	}
+}

@@ -1,7 +1,7 @@
 package resp
 
 import (
-	"strings"
+	"bytes"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -15,17 +15,18 @@ import (
 // read-only script holds the read lock for as long as it runs). They are
 // about this node's running scripts, so they are not replicated either.
 func (s *Server) scriptControl(args [][]byte) ([]byte, bool) {
+	// Every data command passes here: compare without allocating.
 	if len(args) != 2 {
 		return nil, false
 	}
-	container, sub := strings.ToLower(string(args[0])), strings.ToLower(string(args[1]))
+	script, function := bytes.EqualFold(args[0], []byte("script")), bytes.EqualFold(args[0], []byte("function"))
 	switch {
-	case container == "script" && sub == "kill", container == "function" && sub == "kill":
-		if err := s.fsm.KillScript(container == "script"); err != nil {
+	case (script || function) && bytes.EqualFold(args[1], []byte("kill")):
+		if err := s.fsm.KillScript(script); err != nil {
 			return redcon.AppendError(nil, err.Error()), true
 		}
 		return redcon.AppendOK(nil), true
-	case container == "function" && sub == "stats":
+	case function && bytes.EqualFold(args[1], []byte("stats")):
 		return s.fsm.FunctionStats(time.Now().UnixMilli()), true
 	}
 	return nil, false

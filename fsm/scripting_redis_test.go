@@ -13,7 +13,8 @@ import (
 // real redis-server and on the FSM and demands byte-identical replies and,
 // every few scripts, an identical keyspace. The scripts call every data
 // type family through redis.call and redis.pcall, provoke command errors,
-// return every kind of Lua value, use KEYS and ARGV, round-trip values
+// return every kind of Lua value, use KEYS and ARGV, run as FUNCTION
+// libraries through FCALL and FCALL_RO, round-trip values
 // through cjson and cmsgpack, and go through the script cache (SCRIPT LOAD,
 // EVALSHA, SCRIPT FLUSH, NOSCRIPT).
 func TestScriptingAgainstRedis(t *testing.T) {
@@ -48,6 +49,14 @@ func TestScriptingAgainstRedis(t *testing.T) {
 			cmd = []string{"SCRIPT", "EXISTS", sha1Hex([]byte(loaded[g.rng.IntN(len(loaded))])), "0000000000000000000000000000000000000000"}
 		case x < 30:
 			cmd = append([]string{"EVAL_RO", "#!lua flags=no-writes\n" + g.readScript()}, g.keysArgs()...)
+		case x < 33:
+			// A library whose function runs a generated body, with KEYS
+			// and ARGV as the callback's parameter names.
+			cmd = []string{"FUNCTION", "LOAD", "REPLACE", "#!lua name=gen\nredis.register_function('gen', function(KEYS, ARGV)\n" +
+				g.script() + "\nend)\nredis.register_function{function_name='genro', flags={'no-writes'}, callback=function(KEYS, ARGV)\n" +
+				g.readScript() + "\nend}"}
+		case x < 40:
+			cmd = append([]string{g.pick("FCALL", "FCALL", "FCALL_RO"), g.pick("gen", "genro")}, g.keysArgs()...)
 		default:
 			cmd = append([]string{"EVAL", g.script()}, g.keysArgs()...)
 		}
@@ -74,14 +83,26 @@ func TestScriptingAgainstRedis(t *testing.T) {
 	}
 	t.Logf("reply kinds: %v", kinds)
 	// The generator must reach every outcome, or the comparison proves little.
-	for _, k := range []string{"EVAL *", "EVAL -ERR", "EVAL -WRONGTYPE", "EVAL +", "EVAL :", "EVAL $", "EVALSHA -NOSCRIPT", "EVALSHA *", "EVAL_RO *", "SCRIPT $"} {
+	for _, k := range []string{"EVAL *", "EVAL -ERR", "EVAL -WRONGTYPE", "EVAL +", "EVAL :", "EVAL $", "EVALSHA -NOSCRIPT", "EVALSHA *",
+		"EVAL_RO *", "SCRIPT $", "FUNCTION $", "FCALL *", "FCALL_RO *", "FCALL_RO -ERR"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %q reply in %d scripts", k, n)
 		}
 	}
 }
 
-var luaGenKeys = []string{"s1", "s2", "n1", "l1", "h1", "z1", "t1", "b1", "x1"}
+// luaGenFamily is the key of each command's type.
+var luaGenFamily = map[string]string{
+	"get": "s1", "strlen": "s2", "getrange": "s1", "set": "s2", "append": "s1", "setnx": "s2", "getset": "s1",
+	"incr": "n1", "incrby": "n1", "incrbyfloat": "n1",
+	"llen": "l1", "lrange": "l1", "lindex": "l1", "rpush": "l1", "lpush": "l1", "lpop": "l1", "rpop": "l1", "lset": "l1",
+	"hget": "h1", "hgetall": "h1", "hlen": "h1", "hexists": "h1", "hset": "h1", "hincrby": "h1", "hdel": "h1", "hsetnx": "h1",
+	"sismember": "t1", "scard": "t1", "sadd": "t1", "srem": "t1",
+	"zscore": "z1", "zrange": "z1", "zcard": "z1", "zrank": "z1", "zadd": "z1", "zincrby": "z1", "zrem": "z1",
+	"getbit": "b1", "bitcount": "b1", "setbit": "b1", "pfcount": "x1", "pfadd": "x1", "geodist": "g1", "geoadd": "g1",
+}
+
+var luaGenKeys = []string{"s1", "s2", "n1", "l1", "h1", "z1", "t1", "b1", "x1", "g1"}
 
 // keyState is what a client can observe of a key, independent of set
 // iteration order: its type, then its contents read the type's way.
@@ -147,7 +168,7 @@ func (g *luaGen) call(write bool) string {
 
 // callArgs is the argument list of a command call.
 func (g *luaGen) callArgs(write bool) string {
-	k, v, k2 := g.key(), g.val(), g.key()
+	v := g.val()
 	reads := []string{
 		"'get', %[1]s", "'strlen', %[1]s", "'exists', %[1]s, %[3]s", "'type', %[1]s", "'getrange', %[1]s, 0, 3",
 		"'llen', %[1]s", "'lrange', %[1]s, 0, -1", "'lindex', %[1]s, 0",
@@ -172,6 +193,13 @@ func (g *luaGen) callArgs(write bool) string {
 	tmpl := g.pick(reads...)
 	if write && g.rng.IntN(3) > 0 {
 		tmpl = g.pick(writes...)
+	}
+	// Mostly a key of the command's own type, so calls succeed as often
+	// as they fail with WRONGTYPE.
+	k, k2 := g.key(), g.key()
+	name, _, _ := strings.Cut(strings.TrimPrefix(tmpl, "'"), "'")
+	if fam, ok := luaGenFamily[name]; ok && g.rng.IntN(4) > 0 {
+		k = "'" + fam + "'"
 	}
 	return strings.NewReplacer("%[1]s", k, "%[2]s", v, "%[3]s", k2).Replace(tmpl)
 }

@@ -187,3 +187,13 @@ func TestRunawayRecursionBounded(t *testing.T) {
 		t.Errorf("FSM after the runaways: %q", a[len(a)-1])
 	}
 }
+
+func TestStringRepBounded(t *testing.T) {
+	h := newHarness(t)
+	if got := h.do("EVAL", "return string.rep('ab', 1e10)", "0"); !strings.HasPrefix(got, "-ERR user_script:1: resulting string too large") {
+		t.Errorf("huge string.rep: %q", got)
+	}
+	if got := h.do("EVAL", "return ('ab'):rep(3)", "0"); got != "$6\r\nababab\r\n" {
+		t.Errorf("string.rep as a method: %q", got)
+	}
+}

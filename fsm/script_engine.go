@@ -64,6 +64,9 @@ type scriptRun struct {
 	ids        map[lua.LValue]int // see identity
 }
 
+// maxScriptString is proto-max-bulk-len: the largest string string.rep builds.
+const maxScriptString = 512 << 20
+
 // strMetaKey holds a run's string metatable in its backing map; no Lua
 // identifier can name it.
 const strMetaKey = "\x00stringmeta"
@@ -113,6 +116,18 @@ func newLuaEngine(f *FSM) *luaEngine {
 	set("gcinfo", func(L *lua.LState) int { L.Push(lua.LNumber(0)); return 1 })
 
 	str := e.libs["string"]
+	rep := str.RawGetString("rep").(*lua.LFunction)
+	str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
+		// One call must not ask the Go runtime for more than a bulk string
+		// may hold: an allocation failure is fatal to the process, and it
+		// would happen on every node at once.
+		if n := L.OptInt64(2, 0); n > 0 && int64(len(L.CheckString(1)))*n > maxScriptString {
+			e.raise(L, lua.LString(e.where(L)+"resulting string too large"))
+		}
+		L.Insert(rep, 1)
+		L.Call(L.GetTop()-1, 1)
+		return 1
+	}))
 	str.RawSetString("format", L.NewFunction(e.stringFormat(str.RawGetString("format").(*lua.LFunction))))
 	math := e.libs["math"]
 	math.RawSetString("random", L.NewFunction(e.mathRandom))

@@ -22,7 +22,6 @@ var (
 	errInvalidMeta   = errors.New("ERR Invalid library metadata")
 	errNoLibName     = errors.New("ERR Library name was not given")
 	errLibNameChars  = errors.New("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
-	errFuncNameChars = "Function names can only contain letters, numbers, or underscores(_) and must be at least one character long"
 	errRestorePolicy = errors.New("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
 	errDumpPayload   = errors.New("ERR DUMP payload version or checksum are wrong")
 )
@@ -169,16 +168,17 @@ func (e *luaEngine) registerFunction(L *lua.LState) int {
 			key, _ := k.(lua.LString)
 			switch string(key) {
 			case "function_name":
-				s, ok := v.(lua.LString)
+				s, ok := luaStringOf(v)
 				if !ok {
 					bad = "function_name argument given to redis.register_function must be a string"
 				}
-				fi.name = string(s)
+				fi.name = s
 			case "description":
-				if _, ok := v.(lua.LString); !ok {
+				s, ok := luaStringOf(v)
+				if !ok {
 					bad = "description argument given to redis.register_function must be a string"
 				}
-				fi.desc = v
+				fi.desc = lua.LString(s)
 			case "callback":
 				if _, ok := v.(*lua.LFunction); !ok {
 					bad = "callback argument given to redis.register_function must be a function"
@@ -217,19 +217,20 @@ func (e *luaEngine) registerFunction(L *lua.LState) int {
 			e.raiseErr(L, "redis.register_function must get a callback argument")
 		}
 	case 2:
-		s, ok := L.Get(1).(lua.LString)
+		s, ok := luaStringOf(L.Get(1))
 		if !ok {
 			e.raiseErr(L, "first argument to redis.register_function must be a string")
 		}
 		if _, ok := L.Get(2).(*lua.LFunction); !ok {
 			e.raiseErr(L, "second argument to redis.register_function must be a function")
 		}
-		fi.name, cb = string(s), L.Get(2)
+		fi.name, cb = s, L.Get(2)
 	default:
 		e.raiseErr(L, "wrong number of arguments to redis.register_function")
 	}
 	if !validName(fi.name) {
-		e.raiseErr(L, errFuncNameChars)
+		// Redis 7.0 reports a bad function name with the library message.
+		e.raiseErr(L, strings.TrimPrefix(errLibNameChars.Error(), "ERR "))
 	}
 	if _, dup := run.callbacks[fi.name]; dup {
 		e.raiseErr(L, "Function already exists in the library")
@@ -239,6 +240,17 @@ func (e *luaEngine) registerFunction(L *lua.LState) int {
 		run.library.funcs = append(run.library.funcs, fi)
 	}
 	return 0
+}
+
+// luaStringOf is luaGetStringSds: strings, and numbers as Lua prints them.
+func luaStringOf(v lua.LValue) (string, bool) {
+	switch v := v.(type) {
+	case lua.LString:
+		return string(v), true
+	case lua.LNumber:
+		return formatLuaNumber(float64(v)), true
+	}
+	return "", false
 }
 
 func (s *scriptState) function(name string) *luaFunction {

@@ -162,6 +162,15 @@ func cmdFunction(c *Ctx) error {
 		if !c.Write {
 			return errReadPathWrite
 		}
+		// Redis refuses an existing name before it runs the code.
+		if name, _, err := parseLibraryMeta(code); err == nil && !replace {
+			s.mu.RLock()
+			exists := s.libs[name] != nil
+			s.mu.RUnlock()
+			if exists {
+				return errors.New("ERR Library '" + name + "' already exists")
+			}
+		}
 		lib, err := compileLibrary(c, code)
 		if err != nil {
 			return err
@@ -190,7 +199,7 @@ func cmdFunction(c *Ctx) error {
 				return errors.New("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
 			}
 		} else if len(c.Args) > 3 {
-			return ErrSyntax
+			return errors.New("ERR unknown subcommand or wrong number of arguments for 'FLUSH'. Try FUNCTION HELP.")
 		}
 		if !c.Write {
 			return errReadPathWrite

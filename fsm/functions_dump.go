@@ -201,7 +201,7 @@ func parseFunctionDump(p []byte) ([][]byte, error) {
 func functionRestore(c *Ctx) error {
 	policy := "append"
 	if len(c.Args) > 4 {
-		return ErrSyntax
+		return errors.New("ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.")
 	}
 	if len(c.Args) == 4 {
 		policy = strings.ToLower(string(c.Args[3]))

@@ -331,7 +331,8 @@ func (e *luaEngine) raise(L *lua.LState, v lua.LValue) {
 }
 
 // luaError is Lua 5.1's error(): strings and numbers get the position of
-// the caller at level 1 (the default), other values go as they are.
+// the function at the given level (1, the caller, by default), none when
+// that function is not Lua (pcall(error, "x")); other values go as they are.
 func (e *luaEngine) luaError(L *lua.LState) int {
 	v := L.Get(1)
 	level := L.OptInt(2, 1)
@@ -339,12 +340,25 @@ func (e *luaEngine) luaError(L *lua.LState) int {
 	case lua.LString, lua.LNumber:
 		msg := s.String()
 		if level > 0 {
-			msg = e.where(L) + msg
+			msg = levelWhere(L, level) + msg
 		}
 		v = lua.LString(msg)
 	}
 	e.raise(L, v)
 	return 0
+}
+
+// levelWhere is luaL_where: "src:line: " of the function level frames up
+// the stack (0 is the running Go function), "" if it is not a Lua function.
+func levelWhere(L *lua.LState, level int) string {
+	dbg, ok := L.GetStack(level)
+	if !ok {
+		return ""
+	}
+	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+		return ""
+	}
+	return dbg.Source + ":" + strconv.Itoa(dbg.CurrentLine) + ": "
 }
 
 // luaPcall is Redis's pcall: an error table with an err field comes back

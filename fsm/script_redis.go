@@ -221,7 +221,8 @@ func (e *luaEngine) execFromScript(run *scriptRun, args [][]byte) []byte {
 		return appendErr(nil, errScriptUnknown)
 	case !cmd.ArityOK(len(args)):
 		return appendErr(nil, errScriptArity)
-	case cmd.Has("noscript") || cmd.Has("blocking") || strings.HasPrefix(cmd.Name, "quoris."):
+	case cmd.Has("noscript") || cmd.Has("blocking") || strings.HasPrefix(cmd.Name, "quoris.") ||
+		cmd.Name == "script" || cmd.Name == "function": // every subcommand of these is noscript
 		return appendErr(nil, errScriptDenied)
 	case cmd.Write && (run.readOnly || !c.Write):
 		return appendErr(nil, errScriptWriteRO)

@@ -187,6 +187,9 @@ func evalCmd(ro, bySha bool) func(c *Ctx) error {
 		name = "evalsha"
 	}
 	return func(c *Ctx) error {
+		if bySha && len(c.Args[1]) != 40 {
+			return ErrNoScript // evalShaCommand checks the length first
+		}
 		keys, argv, err := scriptKeys(c.Args, ErrNotInteger)
 		if err != nil {
 			return err
@@ -337,7 +340,10 @@ func cmdScript(c *Ctx) error {
 			c.OK()
 			return nil
 		}
-		return errors.New("ERR quoris does not support the Lua debugger (SCRIPT DEBUG YES|SYNC)")
+		if m := strings.ToLower(string(c.Args[2])); m == "yes" || m == "sync" {
+			return errors.New("ERR quoris does not support the Lua debugger (SCRIPT DEBUG YES|SYNC)")
+		}
+		return errors.New("ERR Use SCRIPT DEBUG YES/SYNC/NO")
 	}
 	return nil
 }

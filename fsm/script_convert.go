@@ -32,7 +32,7 @@ func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
 	line, rest := b[1:end], b[end+2:]
 	switch b[0] {
 	case '+':
-		t := L.NewTable()
+		t := L.CreateTable(0, 1) // NewTable preallocates 32+32 slots: most of a small script's cost
 		t.RawSetString("ok", lua.LString(line))
 		return t, rest
 	case '-':
@@ -65,7 +65,7 @@ func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
 // errorTable is luaPushErrorBuff: a Lua error table {err = "CODE msg"}.
 // "-CODE msg" keeps its code, "-msg" and "msg" get ERR; trailing CR/LF go.
 func errorTable(L *lua.LState, s string) *lua.LTable {
-	t := L.NewTable()
+	t := L.CreateTable(0, 1)
 	t.RawSetString("err", lua.LString(errorText(s)))
 	return t
 }

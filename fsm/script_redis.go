@@ -45,7 +45,7 @@ func (e *luaEngine) redisTable() *lua.LTable {
 			L.Push(errorTable(L, "wrong number or type of arguments"))
 			return 1
 		}
-		r := L.NewTable()
+		r := L.CreateTable(0, 1)
 		r.RawSetString("ok", s)
 		L.Push(r)
 		return 1

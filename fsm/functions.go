@@ -124,7 +124,7 @@ func (e *luaEngine) loadLibrary(c *Ctx, run *scriptRun) (map[string]*lua.LFuncti
 	fn.Env = run.env
 	var out []byte
 	e.run = run
-	e.budget.reset(e.f.scripts.budgetFor())
+	e.budget.reset(e.f.scriptBudget())
 	e.L.SetContext(&e.budget)
 	e.L.SetTop(0)
 	e.L.Push(fn)

@@ -197,3 +197,25 @@ func TestStringRepBounded(t *testing.T) {
 		t.Errorf("string.rep as a method: %q", got)
 	}
 }
+
+// TestScriptBudgetSetting: the budget is the replicated
+// lua-instruction-budget, changed by a log entry (CONFIG SET's
+// QUORIS.CONFIG), so a node that applied the change counts like every other.
+func TestScriptBudgetSetting(t *testing.T) {
+	counting := "local i = 0 while i < 100000 do i = i + 1 end return i"
+	r := applyAll(New(16, nil), [][]string{
+		{"EVAL", counting, "0"},
+		{"QUORIS.CONFIG", "lua-instruction-budget", "5000"},
+		{"EVAL", counting, "0"},
+		{"QUORIS.CONFIG", "lua-instruction-budget", "999"},
+	})
+	if r[0] != ":100000\r\n" {
+		t.Errorf("default budget: %q", r[0])
+	}
+	if !strings.HasPrefix(r[2], "-ERR Script killed by the instruction budget") {
+		t.Errorf("after CONFIG SET lua-instruction-budget 5000: %q", r[2])
+	}
+	if !strings.HasPrefix(r[3], "-ERR CONFIG SET failed") {
+		t.Errorf("a budget under 1000 was accepted: %q", r[3])
+	}
+}

@@ -72,13 +72,18 @@ func (s *scriptState) persisted() (scripts, libs [][]byte) {
 	return scripts, libs
 }
 
-// SetScriptBudget sets how many Lua instructions a script may run; n <= 0
-// restores DefaultScriptBudget. It is replicated configuration: call it only
-// from apply or before the FSM serves, so every node counts alike.
+// SetScriptBudget overrides the replicated lua-instruction-budget setting
+// for tests; n <= 0 ends the override. Every node must count alike, so
+// servers set the budget with CONFIG SET (a log entry), never with this.
 func (f *FSM) SetScriptBudget(n int64) { f.scripts.budget.Store(n) }
 
-func (s *scriptState) budgetFor() int64 {
-	if n := s.budget.Load(); n > 0 {
+// scriptBudget is the instructions the next script may run: the replicated
+// lua-instruction-budget as of this entry. The caller holds the FSM lock.
+func (f *FSM) scriptBudget() int64 {
+	if n := f.scripts.budget.Load(); n > 0 {
+		return n
+	}
+	if n := f.settings.int("lua-instruction-budget"); n > 0 {
 		return n
 	}
 	return DefaultScriptBudget
@@ -174,7 +179,7 @@ func (f *FSM) engine(c *Ctx, info *runningScript) (*luaEngine, func()) {
 func (e *luaEngine) runScript(c *Ctx, run *scriptRun, fn *lua.LFunction, args ...lua.LValue) {
 	L := e.L
 	e.run = run
-	e.budget.reset(e.f.scripts.budgetFor())
+	e.budget.reset(e.f.scriptBudget())
 	L.SetContext(&e.budget)
 	defer func() {
 		L.SetTop(0)

@@ -34,6 +34,7 @@ var replicatedNames = []string{
 	"hll-sparse-max-bytes",
 	"notify-keyspace-events",
 	"maxmemory", "maxmemory-policy", "maxmemory-samples",
+	"lua-instruction-budget",
 }
 
 // IsReplicatedSetting reports whether the parameter name (or an alias of

@@ -180,6 +180,9 @@ func params() []*Param {
 		intP("acllog-max-len", noAlias, 0, longMax, "128"),
 
 		intP("busy-reply-threshold", "lua-time-limit", 0, longMax, "5000"),
+		// quoris's own: the Lua instructions a script may run before it is
+		// stopped at the same instruction on every node (about 5 s here).
+		intP("lua-instruction-budget", noAlias, 1000, longMax, "125000000"),
 		intP("cluster-node-timeout", noAlias, 0, longMax, "15000"),
 		intP("slowlog-log-slower-than", noAlias, -1, longMax, "10000"),
 		intP("latency-monitor-threshold", noAlias, 0, longMax, "0"),

@@ -55,6 +55,8 @@ func (s *Spec) ArityOK(argc int) bool {
 type Command struct {
 	Spec
 	Write bool // derived from the "write" flag at registration
+	// DenyOOM is the "denyoom" flag: refused over maxmemory (evict.go).
+	DenyOOM bool
 	// WritesIf narrows Write for a command that changes state only with
 	// some arguments (SORT changes it only with STORE): given the whole
 	// argument list, it says whether this invocation writes. Nil means
@@ -110,6 +112,7 @@ func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
 		c.Write = c.Has("write")
+		c.DenyOOM = c.Has("denyoom")
 		if c.KeySpecs == nil {
 			c.KeySpecs = t.keySpecs[c.Name]
 		}

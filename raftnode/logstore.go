@@ -36,7 +36,7 @@ const (
 
 // ErrEntryTooLarge: a command would make a log entry larger than the log
 // store can read back; nothing was applied.
-var ErrEntryTooLarge = errors.New("ERR command too large for the raft log")
+var ErrEntryTooLarge = errors.New("ERR command too large for the raft log (over 64 MiB); nothing was applied")
 
 // maxWALEntry is raft-wal's limit on one record: it writes larger ones but
 // refuses to read them back (segment.MaxEntrySize), so an entry past it

@@ -122,7 +122,15 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	rc.MaxAppendEntries = 512
 	if cfg.HeartbeatTimeout > 0 {
 		rc.HeartbeatTimeout = cfg.HeartbeatTimeout
-		rc.LeaderLeaseTimeout = cfg.HeartbeatTimeout / 2
+		// The whole heartbeat timeout, not raft's half: a leader
+		// writing and shipping a large entry (tens of MB) can miss a
+		// few heartbeat rounds on a busy machine, and stepping down
+		// for that turns a big SET into an UNCERTAIN reply. Reads
+		// never rely on the lease (they use VerifyLeader), so it
+		// only decides how soon a cut-off leader stops accepting.
+		// (A millisecond less: restore.go briefly lowers the heartbeat
+		// timeout by a nanosecond, and raft wants lease <= heartbeat.)
+		rc.LeaderLeaseTimeout = cfg.HeartbeatTimeout - time.Millisecond
 	}
 	if cfg.ElectionTimeout > 0 {
 		rc.ElectionTimeout = cfg.ElectionTimeout

@@ -114,7 +114,9 @@ type evictSample struct {
 // maxmemory, at most limit keys. It picks as Redis's evictionPoolPopulate
 // does: maxmemory-samples random keys (of all keys, or of those with a TTL)
 // per round and the best of them by the policy (longest idle, least
-// frequently used, soonest deadline, or any for random). Nothing when not
+// frequently used, or any for random). volatile-ttl takes the soonest
+// deadlines outright: the TTL index is ordered by deadline, so no
+// sampling is needed to find them. Nothing when not
 // over maxmemory or the policy is noeviction.
 func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][]byte {
 	f.mu.RLock()
@@ -128,6 +130,9 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 	lfu := f.access.lfu.Load()
 	chosen := map[string]bool{}
 	out := map[int][][]byte{}
+	if p.kind == 't' {
+		return f.soonestDeadlines(over, limit)
+	}
 	for picked := 0; over > 0 && picked < limit; picked++ {
 		var best *evictSample
 		for db, d := range f.dbs {
@@ -153,8 +158,6 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 					if lfu {
 						s.score = 255 - int64(f.lfuDecr(e.accessClock(), now))
 					}
-				case 't':
-					s.score = -e.exp
 				}
 				if best == nil || s.score > best.score {
 					best = &s
@@ -193,4 +196,45 @@ func (f *FSM) sampleEntry(d *DB, volatile bool, i int) *entry {
 	var first *entry
 	d.entries(s, func(e *entry) bool { first = e; return false })
 	return first
+}
+
+// soonestDeadlines is volatile-ttl's choice: keys in deadline order across
+// the databases, until their sizes cover over or limit are taken.
+func (f *FSM) soonestDeadlines(over int64, limit int) map[int][][]byte {
+	out := map[int][][]byte{}
+	type cursor struct {
+		db   int
+		keys []expSlot
+	}
+	// The first limit deadlines of each database hold the answer.
+	var all []cursor
+	for db, d := range f.dbs {
+		var ks []expSlot
+		d.expires.Scan(func(e expSlot) bool {
+			ks = append(ks, e)
+			return len(ks) < limit
+		})
+		if len(ks) > 0 {
+			all = append(all, cursor{db: db, keys: ks})
+		}
+	}
+	for picked := 0; over > 0 && picked < limit; picked++ {
+		best := -1
+		for i, c := range all {
+			if len(c.keys) > 0 && (best < 0 || expLess(c.keys[0], all[best].keys[0])) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c := &all[best]
+		k := c.keys[0].key
+		c.keys = c.keys[1:]
+		if e := f.dbs[c.db].find(k); e != nil {
+			over -= datasetSize(e)
+		}
+		out[c.db] = append(out[c.db], []byte(k))
+	}
+	return out
 }

@@ -36,6 +36,7 @@ type Reader struct {
 	// request being dropped.
 	MaxRequest int64
 	skipping   bool
+	skipLeft   int // bytes of the dropped argument still to come, CRLF included
 }
 
 // Redis's limits (server.h).
@@ -260,15 +261,18 @@ func (r *Reader) parseMultibulk() (bool, error) {
 			if r.MaxRequest > 0 && int64(r.start-r.cmdStart)+n > r.MaxRequest {
 				r.skipping = true
 			}
+			if r.skipping {
+				r.skipLeft, r.bulk = int(n)+2, 0
+			}
 		}
 		if r.skipping {
 			// Drop what is here of the argument; fill keeps nothing
 			// from before cmdStart, so the buffer does not grow.
-			k := min(r.end-r.start, r.bulk+2)
+			k := min(r.end-r.start, r.skipLeft)
 			r.start += k
-			r.bulk -= k
+			r.skipLeft -= k
 			r.cmdStart = r.start
-			if r.bulk+2 > 0 {
+			if r.skipLeft > 0 {
 				return false, nil
 			}
 			r.bulk = -1

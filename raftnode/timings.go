@@ -1,6 +1,8 @@
 package raftnode
 
 import (
+	"io/fs"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -51,4 +53,23 @@ func (n *Node) watchLeaderChanges() {
 			n.timings.LeaderChanges.Add(1)
 		}
 	}
+}
+
+// LogDiskBytes is the size on disk of the raft log (the WAL's segment
+// files, or raft.db for the bolt store), for monitoring.
+func (n *Node) LogDiskBytes() int64 {
+	path := filepath.Join(n.cfg.Dir, boltFile)
+	if n.stores.kind == LogStoreWAL {
+		path = filepath.Join(n.cfg.Dir, walDir)
+	}
+	var total int64
+	_ = filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		return nil
+	})
+	return total
 }

@@ -55,7 +55,7 @@ func parsePolicy(p string) evictPolicy {
 // overBy is how far the dataset is over maxmemory (<= 0: not over, or no
 // limit).
 func (f *FSM) overBy() int64 {
-	limit := f.settings.int("maxmemory")
+	limit := f.settings.maxmemory
 	if limit <= 0 {
 		return 0
 	}

@@ -16,6 +16,9 @@ const (
 	// behind writes of the same client. It is evaluated in log order, so
 	// it sees exactly the writes before it, and changes nothing.
 	KindRead byte = 5
+	// KindEvict is maxmemory eviction proposed by the leader: keys of one
+	// database to remove while the dataset is over maxmemory (evict.go).
+	KindEvict byte = 6
 )
 
 // Entry is the decoded form of a log entry. Time is the proposer's wall

@@ -14,6 +14,7 @@ import (
 // replicated state, so they live outside the snapshot.
 type Stats struct {
 	ExpiredKeys   atomic.Int64
+	EvictedKeys   atomic.Int64
 	KeyspaceHits  atomic.Int64
 	KeyspaceMiss  atomic.Int64
 	AppliedCmds   atomic.Int64
@@ -320,6 +321,8 @@ func (f *FSM) applyData(index uint64, data []byte) []byte {
 			// time, so a TTL extended after the proposal is respected.
 			c.Lookup(string(k))
 		}
+	case KindEvict:
+		f.applyEvict(c)
 	case KindMeta:
 		if len(e.Args) == 2 {
 			if len(e.Args[1]) == 0 {
@@ -349,6 +352,8 @@ func (f *FSM) exec(c *Ctx, write bool) {
 		c.ErrorString("ERR wrong number of arguments for '" + cmd.Name + "' command")
 	case !write && cmd.NeedsLog(f, c.Args):
 		c.ErrorString("ERR internal: write command on the read path")
+	case write && cmd.DenyOOM && f.refuseOOM():
+		c.Error(ErrOOM)
 	default:
 		mark := c.Mark()
 		if err := cmd.Run(c); err != nil {

@@ -67,8 +67,9 @@ type entry struct {
 // collVal is a non-string value apart from its entry, which spares every
 // string key the 24 bytes.
 type collVal struct {
-	v   any    // Item.Value
-	gen uint64 // Item.Gen
+	v    any    // Item.Value
+	gen  uint64 // Item.Gen
+	size int64  // collSize(v) when stored: the value changes in place later
 }
 
 const (
@@ -207,6 +208,8 @@ type DB struct {
 	// database. WATCH no longer consults it (touchKeys leaves tombstones
 	// for exactly the keys a flush touched); it stays in snapshots.
 	flushed uint64
+	// used is the dataset accounting of the stored entries (dataset.go).
+	used int64
 }
 
 const maxTombs = 1 << 16
@@ -225,7 +228,7 @@ func newDB() *DB {
 // clone is O(1): the trees share nodes until one of them is written.
 func (db *DB) clone() *DB {
 	return &DB{keys: db.keys.Copy(), n: db.n, buckets: db.buckets.Copy(), hash: db.hash,
-		expires: db.expires.Copy(), tombs: db.tombs.Copy(), tombFloor: db.tombFloor, flushed: db.flushed}
+		expires: db.expires.Copy(), tombs: db.tombs.Copy(), tombFloor: db.tombFloor, flushed: db.flushed, used: db.used}
 }
 
 // Len counts keys including expired ones not yet removed, as Redis's DBSIZE does.
@@ -287,6 +290,9 @@ func (db *DB) put(key string, it Item) (e, prev *entry) {
 	}
 	h := db.hash(key)
 	e = newEntry(key, it)
+	if e.coll != nil {
+		e.coll.size = collSize(e.coll.v)
+	}
 	old, replaced := db.keys.Set(slot{h: h, e: e})
 	switch {
 	case !replaced:
@@ -302,8 +308,11 @@ func (db *DB) put(key string, it Item) (e, prev *entry) {
 		db.buckets.Set(h, bucket)
 		db.keys.Set(slot{h: h})
 	}
+	db.used += datasetSize(e)
 	if prev == nil {
 		db.n++
+	} else {
+		db.used -= datasetSize(prev)
 	}
 	if prev != nil && prev.exp != 0 && prev.exp != it.ExpireAt {
 		db.expires.Delete(expSlot{at: prev.exp, key: key})
@@ -343,6 +352,7 @@ func (db *DB) remove(key string, tomb uint64) (Item, bool) {
 		return Item{}, false
 	}
 	db.n--
+	db.used -= datasetSize(gone)
 	if gone.exp != 0 {
 		db.expires.Delete(expSlot{at: gone.exp, key: key})
 	}

@@ -179,6 +179,13 @@ func cmdQuorisTx(c *Ctx) error {
 			return ErrSyntax
 		}
 	}
+	// Redis refuses EXEC as a whole when the transaction holds a denyoom
+	// command and memory is over maxmemory.
+	for _, cmd := range cmds {
+		if t := c.f.table.Lookup(cmd.argv[0]); t != nil && t.DenyOOM && c.f.refuseOOM() {
+			return ErrOOM
+		}
+	}
 	saveDB, saveIdx, saveArgs, saveSeed := c.DB, c.DBIndex, c.Args, c.Seed
 	c.Array(len(cmds))
 	for i, cmd := range cmds {

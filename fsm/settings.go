@@ -55,8 +55,9 @@ func IsReplicatedSetting(name string) bool {
 // settings holds the replicated values by canonical name; a name absent
 // from vals has its default.
 type settings struct {
-	vals   map[string]string
-	limits datatypes.Limits
+	vals      map[string]string
+	limits    datatypes.Limits
+	maxmemory int64 // parsed: every denyoom write compares with it
 }
 
 func newSettings() settings {
@@ -81,6 +82,7 @@ func (s *settings) int(name string) int64 {
 // set stores a validated value and refreshes the cached forms.
 func (s *settings) set(name, value string) {
 	s.vals[name] = value
+	s.maxmemory = s.int("maxmemory")
 	s.limits = datatypes.Limits{
 		HashMaxListpackEntries: s.int("hash-max-listpack-entries"),
 		HashMaxListpackValue:   s.int("hash-max-listpack-value"),

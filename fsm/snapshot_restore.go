@@ -215,6 +215,10 @@ func (l *dbLoader) add(e *entry) bool {
 	}
 	l.last = s
 	l.db.n++
+	if e.coll != nil {
+		e.coll.size = collSize(e.coll.v)
+	}
+	l.db.used += datasetSize(e)
 	if e.exp != 0 {
 		// A copy: key shares the entry's key+value buffer, and the index
 		// keeps its key while a rewrite keeps the deadline (SET KEEPTTL),

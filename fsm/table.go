@@ -55,7 +55,9 @@ func (s *Spec) ArityOK(argc int) bool {
 type Command struct {
 	Spec
 	Write bool // derived from the "write" flag at registration
-	Run   func(c *Ctx) error
+	// DenyOOM is the "denyoom" flag: refused over maxmemory (evict.go).
+	DenyOOM bool
+	Run     func(c *Ctx) error
 	// Logged, when set, decides per call whether the command must go
 	// through the log (true) or is served by the read path. SORT is
 	// flagged "write" but changes state only with STORE; EVAL-family
@@ -114,6 +116,7 @@ func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
 		c.Write = c.Has("write")
+		c.DenyOOM = c.Has("denyoom")
 		if c.KeySpecs == nil {
 			c.KeySpecs = t.keySpecs[c.Name]
 		}

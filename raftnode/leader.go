@@ -1,6 +1,7 @@
 package raftnode
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -33,6 +34,7 @@ func (n *Node) watchLeadership() {
 			stopExpiry = make(chan struct{})
 			go n.becomeReady(stopExpiry)
 			go n.expiryLoop(stopExpiry)
+			go n.evictionLoop(stopExpiry)
 		}
 	}
 }
@@ -100,6 +102,51 @@ func (n *Node) expiryLoop(stop chan struct{}) {
 				if !more {
 					break
 				}
+			}
+		}
+	}
+}
+
+// Eviction: while the dataset accounting is over maxmemory the leader
+// proposes KindEvict entries naming the keys its policy picked; the FSM
+// removes them only while still over, so every node evicts the same keys.
+// The check is cheap (a sum under the read lock), so it runs often: writes
+// are accepted over maxmemory under an evicting policy until it catches up.
+const (
+	evictTick     = 10 * time.Millisecond
+	evictPerEntry = 64
+	evictRounds   = 64 // entries per tick at most
+)
+
+func (n *Node) evictionLoop(stop chan struct{}) {
+	t := time.NewTicker(evictTick)
+	defer t.Stop()
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x9e3779b97f4a7c15))
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if n.raft.State() != raft.Leader {
+			continue
+		}
+		for i := 0; i < evictRounds; i++ {
+			now := n.Now()
+			picks := n.fsm.EvictionCandidates(now, evictPerEntry, r)
+			if len(picks) == 0 {
+				break
+			}
+			failed := false
+			for db, keys := range picks {
+				entry := fsm.AppendEntry(nil, fsm.KindEvict, db, now, keys)
+				if _, err := Result(n.Propose(entry)); err != nil {
+					failed = true
+					break
+				}
+			}
+			if failed {
+				break
 			}
 		}
 	}

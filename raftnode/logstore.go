@@ -36,7 +36,7 @@ const (
 
 // ErrEntryTooLarge: a command would make a log entry larger than the log
 // store can read back; nothing was applied.
-var ErrEntryTooLarge = errors.New("ERR command too large for the raft log")
+var ErrEntryTooLarge = errors.New("ERR command too large for the raft log (over 64 MiB); nothing was applied")
 
 // maxWALEntry is raft-wal's limit on one record: it writes larger ones but
 // refuses to read them back (segment.MaxEntrySize), so an entry past it
@@ -45,6 +45,10 @@ var ErrEntryTooLarge = errors.New("ERR command too large for the raft log")
 // refuse larger commands whatever their own store, since a cluster may
 // mix stores.
 const maxWALEntry = segment.MaxEntrySize - 1<<10
+
+// MaxEntryBytes is the largest log entry a node proposes; the RESP layer
+// drops a request larger than it as it reads (it could never be logged).
+const MaxEntryBytes = maxWALEntry
 
 // ValidLogStore reports whether kind names a log store.
 func ValidLogStore(kind string) bool { return kind == LogStoreWAL || kind == LogStoreBolt }

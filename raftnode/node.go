@@ -62,6 +62,7 @@ type Node struct {
 	// noActiveExpire is DEBUG SET-ACTIVE-EXPIRE 0: the leader stops
 	// proposing expiry entries; keys still expire for readers.
 	noActiveExpire atomic.Bool
+	timings        *Timings
 }
 
 // Open starts raft for cfg on f. It never bootstraps; see Bootstrap.
@@ -122,7 +123,15 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	rc.MaxAppendEntries = 512
 	if cfg.HeartbeatTimeout > 0 {
 		rc.HeartbeatTimeout = cfg.HeartbeatTimeout
-		rc.LeaderLeaseTimeout = cfg.HeartbeatTimeout / 2
+		// The whole heartbeat timeout, not raft's half: a leader
+		// writing and shipping a large entry (tens of MB) can miss a
+		// few heartbeat rounds on a busy machine, and stepping down
+		// for that turns a big SET into an UNCERTAIN reply. Reads
+		// never rely on the lease (they use VerifyLeader), so it
+		// only decides how soon a cut-off leader stops accepting.
+		// (A millisecond less: restore.go briefly lowers the heartbeat
+		// timeout by a nanosecond, and raft wants lease <= heartbeat.)
+		rc.LeaderLeaseTimeout = cfg.HeartbeatTimeout - time.Millisecond
 	}
 	if cfg.ElectionTimeout > 0 {
 		rc.ElectionTimeout = cfg.ElectionTimeout
@@ -137,13 +146,14 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 		rc.TrailingLogs = cfg.TrailingLogs
 	}
 	contacts := newContactTransport(trans)
-	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps}, logs, st.stable, snaps, contacts)
+	timings := new(Timings)
+	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps, timings: timings}, logs, st.stable, snaps, contacts)
 	if err != nil {
 		trans.Close()
 		return nil, err
 	}
 	n := &Node{cfg: cfg, raft: r, fsm: f, trans: trans, contacts: contacts, stores: st, log: cfg.Logger,
-		stop: make(chan struct{}), hadData: hadData}
+		stop: make(chan struct{}), hadData: hadData, timings: timings}
 	n.leaderSince.Store(time.Time{})
 	// Whatever this node's store: a cluster may mix stores, and an entry
 	// a bolt leader logged would stall a WAL follower that cannot read it.
@@ -156,6 +166,7 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 		go n.snapshotBySize(cfg.SnapshotBytes, time.Second)
 	}
 	go n.watchLeadership()
+	go n.watchLeaderChanges()
 	if hadData {
 		n.campaignIfAlone()
 	}

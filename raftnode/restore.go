@@ -3,6 +3,7 @@ package raftnode
 import (
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/raft"
 
@@ -29,15 +30,29 @@ func (s *snapshotStore) Open(id string) (*raft.SnapshotMeta, io.ReadCloser, erro
 
 type restoringFSM struct {
 	*fsm.FSM
-	snaps *snapshotStore
+	snaps   *snapshotStore
+	timings *Timings
 }
 
 func (r restoringFSM) Restore(rc io.ReadCloser) error {
-	if err := r.FSM.Restore(rc); err != nil {
+	start := time.Now()
+	err := r.FSM.Restore(rc)
+	r.timings.Restores.Add(1)
+	r.timings.RestoreNanos.Add(int64(time.Since(start)))
+	if err != nil {
 		return err
 	}
 	r.FSM.MarkRestored(r.snaps.opened.Load())
 	return nil
+}
+
+// Snapshot times the snapshot's Persist (see Timings).
+func (r restoringFSM) Snapshot() (raft.FSMSnapshot, error) {
+	s, err := r.FSM.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	return timedSnapshot{FSMSnapshot: s, t: r.timings}, nil
 }
 
 var _ raft.BatchingFSM = restoringFSM{}

@@ -360,6 +360,7 @@ func (s *Server) resetStats() {
 	s.stats.uncertain.Store(0)
 	fst := s.fsm.Stats()
 	fst.ExpiredKeys.Store(0)
+	fst.EvictedKeys.Store(0)
 	fst.KeyspaceHits.Store(0)
 	fst.KeyspaceMiss.Store(0)
 	fst.AppliedCmds.Store(0)

@@ -41,6 +41,12 @@ func TestConfig(t *testing.T) {
 		// All or nothing: the refused port puts maxmemory and loglevel back.
 		{[]string{"CONFIG", "SET", "maxmemory", "7", "loglevel", "warning", "port", "1"}, "-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config\r\n"},
 		{[]string{"CONFIG", "GET", "maxmemory", "loglevel"}, "*4\r\n$9\r\nmaxmemory\r\n$1\r\n5\r\n$8\r\nloglevel\r\n$5\r\ndebug\r\n"},
+		// maxmemory is enforced at apply: the first key fits in 5 bytes of
+		// an empty dataset, the second write is over (noeviction).
+		{[]string{"SET", "oom", "1"}, "+OK\r\n"},
+		{[]string{"SET", "oom2", "1"}, "-OOM command not allowed when used memory > 'maxmemory'.\r\n"},
+		{[]string{"DEL", "oom"}, ":1\r\n"},
+		{[]string{"CONFIG", "SET", "maxmemory", "0"}, "+OK\r\n"},
 		// A refused replicated value leaves the node-local ones untouched.
 		{[]string{"CONFIG", "SET", "timeout", "40", "set-max-intset-entries", "-1"}, "-ERR CONFIG SET failed (possibly related to argument 'set-max-intset-entries') - argument must be between 0 and 9223372036854775807 inclusive\r\n"},
 		{[]string{"CONFIG", "GET", "timeout"}, "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n"},

@@ -217,6 +217,9 @@ func (s *Server) infoMemory(field func(string, any)) {
 	field("used_memory_peak", peak)
 	field("used_memory_peak_human", bytesToHuman(peak))
 	field("used_memory_peak_perc", strconv.FormatFloat(float64(ms.HeapInuse)*100/float64(max(peak, 1)), 'f', 2, 64)+"%")
+	// The dataset accounting maxmemory is compared with: the same on
+	// every node at the same log index, unlike the heap above.
+	field("used_memory_dataset", s.fsm.UsedDataset())
 	if total := totalSystemMemory(); total > 0 {
 		field("total_system_memory", total)
 		field("total_system_memory_human", bytesToHuman(total))
@@ -292,8 +295,7 @@ func (s *Server) infoStats(field func(string, any)) {
 	field("instantaneous_output_kbps", strconv.FormatFloat(outK, 'f', 2, 64))
 	field("rejected_connections", s.stats.rejected.Load())
 	field("expired_keys", fst.ExpiredKeys.Load())
-	// Nothing is evicted until maxmemory policies exist (issue #10).
-	field("evicted_keys", 0)
+	field("evicted_keys", fst.EvictedKeys.Load())
 	field("keyspace_hits", fst.KeyspaceHits.Load())
 	field("keyspace_misses", fst.KeyspaceMiss.Load())
 	field("total_error_replies", s.ops.errReplies.Load())

@@ -2,6 +2,7 @@ package resp
 
 import (
 	"errors"
+	"github.com/quoris/quoris/raftnode"
 	"io"
 	"net"
 	"strconv"
@@ -97,6 +98,10 @@ func (d *detachedConn) ReadCommand() (redcon.Command, error) {
 	}
 	cmd := d.queued[0]
 	d.queued = d.queued[1:]
+	if cmd.Args == nil { // over MaxRequest, as in connServer.loop
+		d.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+		return d.ReadCommand()
+	}
 	return cmd, nil
 }
 
@@ -106,6 +111,9 @@ type connServer struct {
 	accept  func(redcon.Conn) bool
 	closed  func(redcon.Conn, error)
 	maxBulk func() int64
+	// maxRequest bounds a request's bytes (0: none): a larger one could
+	// never fit in a log entry, so it is dropped as it is read.
+	maxRequest int64
 
 	mu    sync.Mutex
 	conns map[*netConn]struct{}
@@ -135,6 +143,7 @@ func (s *connServer) serve(ln net.Listener) error {
 			return err
 		}
 		c := &netConn{conn: nc, addr: nc.RemoteAddr().String(), wr: redcon.NewWriter(nc), rd: NewReader(nc, s.maxBulk)}
+		c.rd.MaxRequest = s.maxRequest
 		s.mu.Lock()
 		if s.done {
 			s.mu.Unlock()
@@ -193,6 +202,11 @@ func (s *connServer) loop(c *netConn) error {
 		for len(c.cmds) > 0 && !c.closed && !c.detached {
 			cmd := c.cmds[0]
 			c.cmds = c.cmds[1:]
+			if cmd.Args == nil {
+				// Over the reader's MaxRequest: dropped unread.
+				c.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+				continue
+			}
 			s.handler(c, cmd)
 		}
 		if c.detached || c.closed {

@@ -29,6 +29,14 @@ type Reader struct {
 	cmdStart   int
 	cmdStarted bool
 	cmds       []redcon.Command
+	// MaxRequest, when positive, bounds one multibulk request's bytes: a
+	// longer one is read and dropped as it arrives (never buffered whole)
+	// and comes out as a Command with nil Args, which the connection
+	// answers with the log's too-large error. skipping marks such a
+	// request being dropped.
+	MaxRequest int64
+	skipping   bool
+	skipLeft   int // bytes of the dropped argument still to come, CRLF included
 }
 
 // Redis's limits (server.h).
@@ -250,6 +258,26 @@ func (r *Reader) parseMultibulk() (bool, error) {
 			}
 			r.start = cr + 2
 			r.bulk = int(n)
+			if r.MaxRequest > 0 && int64(r.start-r.cmdStart)+n > r.MaxRequest {
+				r.skipping = true
+			}
+			if r.skipping {
+				r.skipLeft, r.bulk = int(n)+2, 0
+			}
+		}
+		if r.skipping {
+			// Drop what is here of the argument; fill keeps nothing
+			// from before cmdStart, so the buffer does not grow.
+			k := min(r.end-r.start, r.skipLeft)
+			r.start += k
+			r.skipLeft -= k
+			r.cmdStart = r.start
+			if r.skipLeft > 0 {
+				return false, nil
+			}
+			r.bulk = -1
+			r.multibulk--
+			continue
 		}
 		if r.end-r.start < r.bulk+2 {
 			return false, nil
@@ -258,6 +286,11 @@ func (r *Reader) parseMultibulk() (bool, error) {
 		r.start += r.bulk + 2
 		r.bulk = -1
 		r.multibulk--
+	}
+	if r.skipping {
+		r.skipping, r.cmdStarted = false, false
+		r.cmds = append(r.cmds, redcon.Command{})
+		return true, nil
 	}
 	// One copy per request: its arguments stay valid after the buffer is
 	// reused, as redcon's did.

@@ -146,3 +146,45 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestReaderMaxRequest: a request over MaxRequest comes out as one
+// Command with nil Args, whatever the chunking, without the reader's
+// buffer ever holding it; requests around it parse normally.
+func TestReaderMaxRequest(t *testing.T) {
+	val := bytes.Repeat([]byte("x"), 3<<20)
+	var in []byte
+	in = append(in, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n"...)
+	in = fmt.Appendf(in, "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$%d\r\n%s\r\n$2\r\nxx\r\n", len(val), val)
+	in = fmt.Appendf(in, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$%d\r\n%s\r\n", 1000, val[:1000])
+	in = append(in, "PING\r\n"...)
+	for _, chunk := range []int{1, 7, 4096, 1 << 22} {
+		if chunk == 1 && testing.Short() {
+			continue
+		}
+		r := NewReader(&chunkReader{data: in, n: chunk}, nil)
+		r.MaxRequest = 1 << 20
+		var got []string
+		maxBuf := 0
+		for len(got) < 4 {
+			cmds, err := r.ReadCommands()
+			if err != nil {
+				t.Fatalf("chunk %d: %v after %q", chunk, err, got)
+			}
+			maxBuf = max(maxBuf, len(r.buf))
+			for _, c := range cmds {
+				if c.Args == nil {
+					got = append(got, "<too large>")
+				} else {
+					got = append(got, fmt.Sprintf("%s/%d", c.Args[0], len(c.Args)))
+				}
+			}
+		}
+		want := "GET/2 <too large> SET/3 PING/1"
+		if s := strings.Join(got, " "); s != want {
+			t.Fatalf("chunk %d: got %s, want %s", chunk, s, want)
+		}
+		if maxBuf > 9<<20 {
+			t.Fatalf("chunk %d: buffer grew to %d", chunk, maxBuf)
+		}
+	}
+}

@@ -108,7 +108,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = newDrainListener(countListener{ln, s.ops})
-	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load}
+	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: raftnode.MaxEntryBytes}
 	s.refreshMaxBulk()
 	return nil
 }

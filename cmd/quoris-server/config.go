@@ -42,6 +42,8 @@ type Config struct {
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
 	PprofAddr         string        `mapstructure:"pprof-addr"`
+	MetricsAddr       string        `mapstructure:"metrics-addr"`
+	LogFormat         string        `mapstructure:"log-format"`
 	GCPercent         int           `mapstructure:"gc-percent"`
 }
 
@@ -75,6 +77,8 @@ var settings = []setting{
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
 	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},
+	{"metrics-addr", "", "host:port serving Prometheus /metrics (may equal pprof-addr); empty: off"},
+	{"log-format", "text", "log lines as text or json (log/slog handlers)"},
 	{"gc-percent", defaultGCPercent, "garbage the Go heap may accumulate, in percent of live data, before a collection (GOGC; -1: off); lower uses less memory and more CPU"},
 }
 
@@ -222,6 +226,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft-max-inflight must be between 1 and 64")
 	case !raftnode.ValidLogStore(c.RaftLogStore):
 		return fmt.Errorf("raft-log-store must be wal or bolt, not %q", c.RaftLogStore)
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("log-format must be text or json, not %q", c.LogFormat)
 	case c.FollowerMode != "proxy" && c.FollowerMode != "redirect":
 		return fmt.Errorf("follower-mode must be proxy or redirect, not %q", c.FollowerMode)
 	case c.Dir == "":

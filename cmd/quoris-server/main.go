@@ -39,8 +39,11 @@ func run(args []string) error {
 	}
 	level := new(slog.LevelVar) // CONFIG SET loglevel changes it
 	level.Set(logLevel(cfg.LogLevel))
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).
-		With("node", cfg.NodeID)
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	if cfg.LogFormat == "json" {
+		handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	}
+	logger := slog.New(handler).With("node", cfg.NodeID)
 	debug.SetGCPercent(cfg.GCPercent)
 
 	f := fsm.New(cfg.Databases, logger)
@@ -99,6 +102,21 @@ func run(args []string) error {
 	}
 	logger.Info("quoris ready", "addr", cfg.RespAddr(), "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap, "log_store", node.LogStore())
 
+	if cfg.MetricsAddr != "" {
+		if cfg.MetricsAddr == cfg.PprofAddr {
+			// One admin listener: the default mux serves both.
+			http.Handle("/metrics", srv.MetricsHandler())
+		} else {
+			mux := http.NewServeMux()
+			mux.Handle("/metrics", srv.MetricsHandler())
+			go func() {
+				if err := http.ListenAndServe(cfg.MetricsAddr, mux); err != nil {
+					logger.Error("metrics listener", "err", err)
+				}
+			}()
+		}
+		logger.Info("serving /metrics", "addr", cfg.MetricsAddr)
+	}
 	if cfg.PprofAddr != "" {
 		go func() {
 			// The default mux carries net/http/pprof's handlers.

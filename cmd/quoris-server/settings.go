@@ -58,6 +58,9 @@ func (s *settingsView) values() map[string]string {
 		"raft-max-inflight":        strconv.Itoa(c.RaftMaxInflight),
 		"raft-log-store":           logStore,
 		"loglevel":                 c.LogLevel,
+		"log-format":               c.LogFormat,
+		"metrics-addr":             c.MetricsAddr,
+		"pprof-addr":               c.PprofAddr,
 		"gc-percent":               strconv.Itoa(gcPercent()),
 	}
 }

@@ -1,0 +1,28 @@
+package datatypes
+
+import "unsafe"
+
+// DatasetSize is the collection's share of the dataset accounting that
+// maxmemory eviction compares with its limit (fsm's dataset.go). Unlike
+// MemUsage it is a function of the content alone — lengths, never
+// capacities, which depend on how a value was built — so every node,
+// including one restored from a snapshot, computes the same number for the
+// same value. It measures the first samples elements in the collection's
+// own order and extrapolates, so it costs O(samples) whatever the size.
+
+// DatasetSize estimates the list's bytes.
+func (l *List) DatasetSize(samples int) int64 {
+	item := treeItem(unsafe.Sizeof(listNode{}))
+	return int64(unsafe.Sizeof(*l)) + treeFixed + sampled(l.Len(), samples, func(visit func(int64) bool) {
+		l.tr.Scan(func(n listNode) bool { return visit(item + AllocSize(len(n.val))) })
+	})
+}
+
+// DatasetSize estimates the hash's bytes.
+func (h *Hash) DatasetSize(samples int) int64 { return h.MemUsage(samples) }
+
+// DatasetSize estimates the set's bytes.
+func (s *Set) DatasetSize(samples int) int64 { return s.MemUsage(samples) }
+
+// DatasetSize estimates the sorted set's bytes.
+func (z *ZSet) DatasetSize(samples int) int64 { return z.MemUsage(samples) }

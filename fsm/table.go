@@ -99,6 +99,7 @@ func NewTable() *Table {
 		registerDump,
 		registerSort,
 		registerSettings,
+		registerStreams,
 	} {
 		register(t)
 	}

@@ -40,7 +40,6 @@ var (
 	errStreamBlock      = errors.New("ERR BLOCK is not supported by quoris yet: read without BLOCK and poll")
 	errXsetidEntries    = errors.New("ERR entries_added must be positive")
 	errXsetidMaxDel     = errors.New("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
-	errXsetidCurMaxDel  = errors.New("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
 	errXsetidTop        = errors.New("ERR The ID specified in XSETID is smaller than the target stream top item")
 	errXsetidEntriesLen = errors.New("ERR The entries_added specified in XSETID is smaller than the target stream length")
 )
@@ -561,9 +560,6 @@ func cmdXsetid(c *Ctx) error {
 		if entriesAdded != -1 && int64(s.Len()) > entriesAdded {
 			return errXsetidEntriesLen
 		}
-	}
-	if id.Less(s.MaxDeletedID) {
-		return errXsetidCurMaxDel
 	}
 	s, it, _ := streamWrite(c, key)
 	s.LastID = id

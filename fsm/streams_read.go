@@ -136,6 +136,9 @@ func xreadGeneric(c *Ctx, group bool) error {
 		if ids[i], err = parseID(idArg, 0, true); err != nil {
 			return err
 		}
+		// Redis encodes ">" as the largest ID: given explicitly, it
+		// means the same.
+		newOnly[i] = group && ids[i] == datatypes.MaxStreamID
 	}
 	mark := c.Mark()
 	served := 0

@@ -2,8 +2,8 @@ package fsm
 
 import (
 	"bufio"
-	"io"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"strings"

@@ -79,9 +79,9 @@ func (s *Stream) EncodingName() string { return "stream" }
 func (s *Stream) Nodes() int { return s.nodes.Len() }
 
 func packFields(fv [][]byte) []byte {
-	n := binary.MaxVarintLen64
+	n := uvarintLen(uint64(len(fv)))
 	for _, b := range fv {
-		n += binary.MaxVarintLen32 + len(b)
+		n += uvarintLen(uint64(len(b))) + len(b)
 	}
 	out := make([]byte, 0, n)
 	out = binary.AppendUvarint(out, uint64(len(fv)))
@@ -89,10 +89,19 @@ func packFields(fv [][]byte) []byte {
 		out = binary.AppendUvarint(out, uint64(len(b)))
 		out = append(out, b...)
 	}
-	return append([]byte(nil), out...)
+	return out
 }
 
-// Fields unpacks an entry's field/value pairs (views of the stored bytes:
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
+
+// unpackFields unpacks an entry's field/value pairs (views of the stored bytes:
 // read-only).
 func unpackFields(data []byte) [][]byte {
 	n, k := binary.Uvarint(data)

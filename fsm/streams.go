@@ -37,7 +37,7 @@ var (
 	errLimitNoStrategy  = errors.New("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")
 	errXtrimNoStrategy  = errors.New("ERR syntax error, XTRIM must be called with a trimming strategy")
 	errLimitNoApprox    = errors.New("ERR syntax error, LIMIT cannot be used without the special ~ option")
-	errStreamBlock      = errors.New("ERR BLOCK is not supported by quoris yet: read without BLOCK and poll")
+	errStreamBlock      = errors.New("ERR XREAD BLOCK with the $ ID is not supported by quoris: pass the last ID you have seen instead of $")
 	errDumpStream       = errors.New("ERR DUMP of a stream is not supported by quoris yet (the RDB stream encoding is not implemented)")
 	errXsetidEntries    = errors.New("ERR entries_added must be positive")
 	errXsetidMaxDel     = errors.New("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
@@ -103,6 +103,11 @@ func registerStreams(t *Table) {
 	)
 	// XGROUP's subcommands but HELP write; XREADGROUP changes the PEL and
 	// the group's position, so it goes through the log like any write.
+	// XREAD BLOCK waits on the leader and retries through the log, as the
+	// blocking pops do; without BLOCK it is an ordinary read.
+	xread := t.cmds["xread"]
+	xread.Write = true
+	xread.WritesIf = func(args [][]byte) bool { return StreamBlocks(xread, args) }
 	xgroup.Write = true
 	xgroup.WritesIf = func(args [][]byte) bool { return len(args) < 2 || !strings.EqualFold(string(args[1]), "help") }
 	xgroup.KeySpecs = t.keySpecs["xgroup|create"]

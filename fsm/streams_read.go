@@ -40,10 +40,38 @@ func StreamBlocks(c *Command, args [][]byte) bool {
 	return false
 }
 
-// xreadGeneric is Redis 7.0's xreadCommand without blocking: it serves
-// what it can synchronously and answers a null array otherwise. With BLOCK
-// and nothing to serve it answers an error: quoris does not wait on
-// streams yet.
+// BlockingTimeoutMs is a blocking command's timeout in milliseconds (0:
+// forever); ok is false when the arguments carry none the command accepts
+// (it then answers the error itself). XREAD and XREADGROUP take BLOCK in
+// milliseconds, the list and sorted-set pops seconds.
+func BlockingTimeoutMs(c *Command, args [][]byte) (int64, bool) {
+	if c != nil && (c.Name == "xread" || c.Name == "xreadgroup") {
+		for i := 1; i+1 < len(args); i++ {
+			switch strings.ToLower(string(args[i])) {
+			case "block":
+				ms, err := BlockTimeoutMillis(args[i+1])
+				return ms, err == nil
+			case "count":
+				i++
+			case "group":
+				i += 2
+			case "noack":
+			default:
+				return 0, false
+			}
+		}
+		return 0, false
+	}
+	ms, err := BlockTimeout(BlockingTimeoutArg(c, args))
+	return ms, err == nil
+}
+
+// xreadGeneric is Redis 7.0's xreadCommand as one non-blocking attempt: it
+// serves what it can and answers a null array otherwise; with BLOCK the
+// RESP layer then waits on the keys and retries through the log (see
+// lists_blocking.go). A retry cannot know what "$" meant at the first
+// attempt, so XREAD BLOCK with "$" and nothing to serve is refused with a
+// clear error: pass the last ID seen instead.
 func xreadGeneric(c *Ctx, group bool) error {
 	var (
 		count      int64
@@ -54,6 +82,7 @@ func xreadGeneric(c *Ctx, group bool) error {
 		groupName  string
 		consumer   string
 		haveGroup  bool
+		dollar     bool
 	)
 	args := c.Args
 	for i := 1; i < len(args); i++ {
@@ -111,6 +140,11 @@ func xreadGeneric(c *Ctx, group bool) error {
 		key := string(args[streamsArg+i])
 		idArg := args[streamsArg+nstreams+i]
 		s, err := streamRead(c, key)
+		if errors.Is(err, ErrWrongType) && c.unblocking {
+			// As Redis serves blocked clients: a key that now holds
+			// another type keeps the client waiting.
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -122,6 +156,7 @@ func xreadGeneric(c *Ctx, group bool) error {
 			if group {
 				return errXreadDollar
 			}
+			dollar = true
 			if s != nil {
 				ids[i] = s.LastID
 			}
@@ -194,7 +229,7 @@ func xreadGeneric(c *Ctx, group bool) error {
 	}
 	if served == 0 {
 		c.Rewind(mark)
-		if block {
+		if block && dollar {
 			return errStreamBlock
 		}
 		c.NullArray()

@@ -1,6 +1,9 @@
 package datatypes
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // StreamNode is a node's bookkeeping as snapshots carry it (see streamNode).
 type StreamNode struct {
@@ -61,4 +64,24 @@ func (g *StreamGroup) RestorePending(n StreamNACK) bool {
 	g.pel.Set(n)
 	c.pel.Set(n.ID)
 	return true
+}
+
+// MemUsage estimates the stream's bytes: each entry's tree item and packed
+// allocation (sampled), its nodes, and every group's PEL and consumers.
+func (s *Stream) MemUsage(samples int) int64 {
+	item := treeItem(unsafe.Sizeof(streamEntry{}))
+	n := int64(unsafe.Sizeof(*s)) + 3*treeFixed + int64(s.nodes.Len())*treeItem(unsafe.Sizeof(streamNode{}))
+	n += sampled(s.Len(), samples, func(visit func(int64) bool) {
+		s.entries.Scan(func(e streamEntry) bool { return visit(item + AllocSize(cap(e.data))) })
+	})
+	s.groups.Scan(func(g *StreamGroup) bool {
+		n += int64(unsafe.Sizeof(*g)) + 2*treeFixed + AllocSize(len(g.Name))
+		n += int64(g.pel.Len()) * (treeItem(unsafe.Sizeof(StreamNACK{})) + treeItem(unsafe.Sizeof(StreamID{})))
+		g.consumers.Scan(func(c *StreamConsumer) bool {
+			n += int64(unsafe.Sizeof(*c)) + treeFixed + AllocSize(len(c.Name))
+			return true
+		})
+		return true
+	})
+	return n
 }

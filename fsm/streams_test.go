@@ -148,3 +148,14 @@ func TestStreamKeysAndBlocking(t *testing.T) {
 		t.Error("XGROUP HELP reads, the other subcommands write")
 	}
 }
+
+func TestStreamMemoryUsage(t *testing.T) {
+	h := newHarness(t)
+	for i := 1; i <= 1000; i++ {
+		h.do("XADD", "s", "*", "field", strings.Repeat("v", 100))
+	}
+	n, ok, err := h.f.MemoryUsage(0, h.now, []byte("s"), 0)
+	if err != nil || !ok || n < 1000*128 || n > 1000*400 {
+		t.Errorf("MEMORY USAGE of 1000 entries of ~110 bytes: %d %v %v", n, ok, err)
+	}
+}

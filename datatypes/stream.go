@@ -30,7 +30,8 @@ type streamNode struct {
 	last    StreamID // last ID appended, deleted or not
 	live    int
 	deleted int
-	bytes   int // estimate of the listpack's size
+	base    int      // listpack bytes but the live and deleted counters
+	fields  [][]byte // the master entry's fields
 }
 
 // Stream is a Redis stream. Clone is O(1): every tree is copy-on-write and
@@ -116,36 +117,6 @@ func unpackFields(data []byte) [][]byte {
 	return out
 }
 
-// lpIntSize is the size of a listpack integer element holding v.
-func lpIntSize(v uint64) int {
-	switch {
-	case v < 128:
-		return 1
-	case v < 1<<12:
-		return 2
-	case v < 1<<15:
-		return 3
-	case v < 1<<23:
-		return 4
-	case v < 1<<31:
-		return 5
-	}
-	return 9
-}
-
-// entryBytes estimates what an entry adds to a listpack: flags, ID deltas,
-// its fields and values, and the back-length count.
-func entryBytes(fv [][]byte) int {
-	n := 3 + 9 + 9 + lpIntSize(uint64(len(fv)))
-	for _, b := range fv {
-		n += len(b) + 2
-		if len(b) >= 64 {
-			n++
-		}
-	}
-	return n
-}
-
 // NextID is the ID XADD * gives at time now (ms): Redis's streamNextID,
 // which never goes backwards. ok is false when the last ID is the maximum.
 func (s *Stream) NextID(now int64) (StreamID, bool) {
@@ -163,18 +134,25 @@ func (s *Stream) NextID(now int64) (StreamID, bool) {
 // LastID, and starts a node where Redis would.
 // nodeMaxBytes and nodeMaxEntries are stream-node-max-bytes/-entries.
 func (s *Stream) Append(id StreamID, fv [][]byte, nodeMaxBytes, nodeMaxEntries int64) {
-	size := entryBytes(fv)
 	last, ok := s.nodes.Max()
 	if nodeMaxBytes <= 0 || nodeMaxBytes > 1<<30 {
 		nodeMaxBytes = 1 << 30
 	}
-	if !ok || int64(last.bytes+size) >= nodeMaxBytes ||
-		(nodeMaxEntries > 0 && int64(last.live+last.deleted) >= nodeMaxEntries) {
-		last = streamNode{master: id, bytes: 7 + 8 + 5*2 + len(fv)}
+	total := 0
+	for _, b := range fv {
+		total += len(b)
 	}
+	if !ok || int64(last.lpBytes()+total) >= nodeMaxBytes ||
+		(nodeMaxEntries > 0 && int64(last.live+last.deleted) >= nodeMaxEntries) {
+		fields := make([][]byte, 0, len(fv)/2)
+		for i := 0; i < len(fv); i += 2 {
+			fields = append(fields, append([]byte(nil), fv[i]...))
+		}
+		last = streamNode{master: id, base: newNodeBase(fv), fields: fields}
+	}
+	last.base += lpEntryBytes(last.master, last.fields, id, fv)
 	last.last = id
 	last.live++
-	last.bytes += size
 	s.nodes.Set(last)
 	s.entries.Set(streamEntry{id: id, data: packFields(fv)})
 	if s.entries.Len() == 1 {

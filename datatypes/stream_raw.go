@@ -7,20 +7,21 @@ import (
 
 // StreamNode is a node's bookkeeping as snapshots carry it (see streamNode).
 type StreamNode struct {
-	Master, Last         StreamID
-	Live, Deleted, Bytes int
+	Master, Last        StreamID
+	Live, Deleted, Base int
+	Fields              [][]byte
 }
 
 // EachNode calls fn for each node in ID order.
 func (s *Stream) EachNode(fn func(n StreamNode) bool) {
 	s.nodes.Scan(func(n streamNode) bool {
-		return fn(StreamNode{Master: n.master, Last: n.last, Live: n.live, Deleted: n.deleted, Bytes: n.bytes})
+		return fn(StreamNode{Master: n.master, Last: n.last, Live: n.live, Deleted: n.deleted, Base: n.base, Fields: n.fields})
 	})
 }
 
 // PutNode adds a node from a snapshot.
 func (s *Stream) PutNode(n StreamNode) {
-	s.nodes.Set(streamNode{master: n.Master, last: n.Last, live: n.Live, deleted: n.Deleted, bytes: n.Bytes})
+	s.nodes.Set(streamNode{master: n.Master, last: n.Last, live: n.Live, deleted: n.Deleted, base: n.Base, fields: n.Fields})
 }
 
 // EachRaw calls fn with each entry's ID and packed fields (read-only).

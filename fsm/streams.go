@@ -378,11 +378,9 @@ func xrangeGeneric(c *Ctx, rev bool) error {
 	if rev {
 		startArg, endArg = endArg, startArg
 	}
+	// Redis checks the start completely, exclusive bound included,
+	// before it looks at the end.
 	start, startEx, err := parseIntervalID(startArg, 0)
-	if err != nil {
-		return err
-	}
-	end, endEx, err := parseIntervalID(endArg, ^uint64(0))
 	if err != nil {
 		return err
 	}
@@ -391,6 +389,10 @@ func xrangeGeneric(c *Ctx, rev bool) error {
 		if start, ok = start.Incr(); !ok {
 			return errStartInterval
 		}
+	}
+	end, endEx, err := parseIntervalID(endArg, ^uint64(0))
+	if err != nil {
+		return err
 	}
 	if endEx {
 		var ok bool

@@ -20,15 +20,16 @@ import (
 // FSM's clock follows the wall clock, and the time thresholds the
 // generator uses (min-idle 0 or 1000000 ms against deliveries either fresh
 // or dated 2000000 ms back or at TIME 1) cannot flip on a few ms of skew.
-// Both sides run with stream-node-max-entries 10 so approximate trimming
-// crosses node boundaries often.
+// Both sides run with stream-node-max-entries 10 (QUORIS_STREAMS_NODE_MAX)
+// and stream-node-max-bytes 160 (QUORIS_STREAMS_NODE_BYTES), so nodes end
+// by either rule and approximate trimming crosses node boundaries often.
 func TestStreamsAgainstRedis(t *testing.T) {
 	r := redisOrSkip(t)
 	h := newHarness(t)
-	for _, set := range [][]string{{"CONFIG", "SET", "stream-node-max-entries", "10"}} {
-		r.do(t, set...)
-	}
-	if got := h.do("QUORIS.CONFIG", "stream-node-max-entries", "10"); got != "+OK\r\n" {
+	nodeMax := strconv.FormatUint(envSeed("QUORIS_STREAMS_NODE_MAX", 10), 10)
+	nodeBytes := strconv.FormatUint(envSeed("QUORIS_STREAMS_NODE_BYTES", 160), 10)
+	r.do(t, "CONFIG", "SET", "stream-node-max-entries", nodeMax, "stream-node-max-bytes", nodeBytes)
+	if got := h.do("QUORIS.CONFIG", "stream-node-max-entries", nodeMax, "stream-node-max-bytes", nodeBytes); got != "+OK\r\n" {
 		t.Fatalf("QUORIS.CONFIG: %q", got)
 	}
 	seed := envSeed("QUORIS_STREAMS_SEED", 20261204)

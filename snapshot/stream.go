@@ -9,7 +9,8 @@ import (
 
 // A stream is its counters (last, max deleted and first IDs, entries
 // added), its nodes (Redis's listpack boundaries, which approximate
-// trimming and XINFO reveal), its entries as ID + packed fields, then its
+// trimming and XINFO reveal: master and last IDs, live and deleted
+// counts, listpack size without the counters, master fields), its entries as ID + packed fields, then its
 // groups: name, last-delivered ID, entries-read + 1 (it may be -1), the
 // consumers with their seen time, then the PEL with each NACK's consumer,
 // delivery time and count. A consumer's own PEL is rebuilt from the
@@ -32,8 +33,12 @@ func (w *Writer) stream(s *datatypes.Stream) {
 		w.streamID(n.Last)
 		w.uvarint(uint64(n.Live))
 		w.uvarint(uint64(n.Deleted))
-		w.uvarint(uint64(n.Bytes))
-		return true
+		w.uvarint(uint64(n.Base))
+		w.uvarint(uint64(len(n.Fields)))
+		for _, f := range n.Fields {
+			w.bytes(f)
+		}
+		return w.err == nil
 	})
 	w.uvarint(uint64(s.Len()))
 	s.EachRaw(func(id datatypes.StreamID, packed []byte) bool {
@@ -141,7 +146,15 @@ func (rd *Reader) stream() (*datatypes.Stream, error) {
 	s.LastID, s.MaxDeletedID, s.FirstID = r.id(), r.id(), r.id()
 	s.EntriesAdded = r.u()
 	for n := r.u(); n > 0 && r.err == nil; n-- {
-		s.PutNode(datatypes.StreamNode{Master: r.id(), Last: r.id(), Live: int(r.u()), Deleted: int(r.u()), Bytes: int(r.u())})
+		nd := datatypes.StreamNode{Master: r.id(), Last: r.id(), Live: int(r.u()), Deleted: int(r.u()), Base: int(r.u())}
+		nf := r.u()
+		if nf > uint64(nd.Base) {
+			r.corrupt("node fields")
+		}
+		for ; nf > 0 && r.err == nil; nf-- {
+			nd.Fields = append(nd.Fields, r.b())
+		}
+		s.PutNode(nd)
 	}
 	for n := r.u(); n > 0 && r.err == nil; n-- {
 		id, packed := r.id(), r.b()

@@ -58,7 +58,7 @@ func registerStreams(t *Table) {
 		Summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.", Since: "5.0.0",
 		Complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data."},
 		func(c *Ctx) error { return xreadGeneric(c, true) })
-	xgroup := stream(Spec{Name: "xgroup", Arity: -2, Keys: subcommandKey,
+	xgroup := stream(Spec{Name: "xgroup", Arity: -2, Keys: subcommandKeys(xgroupArity),
 		Summary: "A container for consumer groups commands", Since: "5.0.0", Complexity: "Depends on subcommand."}, cmdXgroup)
 	t.Add(
 		stream(Spec{Name: "xadd", Arity: -5, Flags: []string{"write", "denyoom", "fast"},
@@ -98,7 +98,7 @@ func registerStreams(t *Table) {
 		stream(Spec{Name: "xautoclaim", Arity: -6, Flags: []string{"write", "fast"},
 			Summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", Since: "6.2.0",
 			Complexity: "O(1) if COUNT is small."}, cmdXautoclaim),
-		stream(Spec{Name: "xinfo", Arity: -2, Keys: subcommandKey,
+		stream(Spec{Name: "xinfo", Arity: -2, Keys: subcommandKeys(xinfoArity),
 			Summary: "A container for stream introspection commands", Since: "5.0.0", Complexity: "Depends on subcommand."}, cmdXinfo),
 	)
 	// XGROUP's subcommands but HELP write; XREADGROUP changes the PEL and
@@ -110,18 +110,43 @@ func registerStreams(t *Table) {
 	xread.WritesIf = func(args [][]byte) bool { return StreamBlocks(xread, args) }
 	xgroup.Write = true
 	xgroup.WritesIf = func(args [][]byte) bool { return len(args) < 2 || !strings.EqualFold(string(args[1]), "help") }
-	xgroup.KeySpecs = t.keySpecs["xgroup|create"]
-	if xinfo := t.cmds["xinfo"]; xinfo != nil {
-		xinfo.KeySpecs = t.keySpecs["xinfo|stream"]
+	// The containers' key flags are their subcommands' (xgroup|destroy
+	// deletes, xgroup|setid updates ...).
+	for _, name := range []string{"xgroup", "xinfo"} {
+		c := t.cmds[name]
+		c.KeySpecs = t.keySpecs[name+"|"+map[string]string{"xgroup": "create", "xinfo": "stream"}[name]]
+		c.KeyFlagsOf = func(args [][]byte, i int) []string {
+			if len(args) < 2 {
+				return nil
+			}
+			if ks := t.keySpecs[name+"|"+strings.ToLower(string(args[1]))]; i < len(ks) {
+				return ks[i].Flags
+			}
+			return nil
+		}
 	}
 }
 
-// subcommandKey is the key of a container's subcommand: argument 2.
-func subcommandKey(args [][]byte) [][]byte {
-	if len(args) < 3 || strings.EqualFold(string(args[1]), "help") {
-		return nil
+// Arity of XGROUP's and XINFO's subcommands in Redis 7.0's table.
+var (
+	xgroupArity = map[string]int{"create": -5, "createconsumer": 5, "delconsumer": 5, "destroy": 4, "setid": -5, "help": 2}
+	xinfoArity  = map[string]int{"stream": -3, "groups": 3, "consumers": 4, "help": 2}
+)
+
+// subcommandKeys is the key of a container's subcommand (argument 2) when
+// the subcommand exists, has a key and is called with a valid count.
+func subcommandKeys(arity map[string]int) func(args [][]byte) [][]byte {
+	return func(args [][]byte) [][]byte {
+		if len(args) < 3 {
+			return nil
+		}
+		sub := strings.ToLower(string(args[1]))
+		a := arity[sub]
+		if a == 0 || sub == "help" || (a > 0 && len(args) != a) || (a < 0 && len(args) < -a) {
+			return nil
+		}
+		return args[2:3]
 	}
-	return args[2:3]
 }
 
 // xreadKeys is Redis's xreadGetKeys: the keys after STREAMS, half of

@@ -45,7 +45,7 @@ func subArity(c *Ctx, container, sub string, arity int) error {
 
 func cmdXgroup(c *Ctx) error {
 	sub := strings.ToLower(c.Arg(1))
-	arity := map[string]int{"create": -5, "createconsumer": 5, "delconsumer": 5, "destroy": 4, "setid": -5, "help": 2}[sub]
+	arity := xgroupArity[sub]
 	if arity == 0 {
 		return subcommandError(c, "XGROUP")
 	}

@@ -8,7 +8,7 @@ import (
 
 func cmdXinfo(c *Ctx) error {
 	sub := strings.ToLower(c.Arg(1))
-	arity := map[string]int{"stream": -3, "groups": 3, "consumers": 4, "help": 2}[sub]
+	arity := xinfoArity[sub]
 	if arity == 0 {
 		return subcommandError(c, "XINFO")
 	}

@@ -114,7 +114,7 @@ func (c *Ctx) Set(key string, it Item) {
 func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	c.mustWrite()
 	it.Version, it.Pos = c.Index, c.Pos
-	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 {
+	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 && !keepsEmpty(coll) {
 		// Redis never keeps an empty collection: removing the last
 		// element removes the key.
 		db.remove(key, c.Index)

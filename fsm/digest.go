@@ -52,6 +52,8 @@ func redisType(v any) uint32 {
 		return 3
 	case hashValue:
 		return 4
+	case streamValue:
+		return 6
 	}
 	return 0
 }
@@ -84,6 +86,20 @@ func valueDigest(d *Digest, it Item) {
 			buf = appendScore17g(buf[:0], z.Score, listpack)
 			ele.mix(buf)
 			d.xor(ele[:])
+			return true
+		})
+	case streamValue:
+		// debug.c mixes each entry's "ms.seq" and its fields and values;
+		// groups are not part of the digest.
+		var buf []byte
+		v.Range(datatypes.StreamID{}, datatypes.MaxStreamID, false, func(id datatypes.StreamID, fv [][]byte) bool {
+			buf = strconv.AppendUint(buf[:0], id.Ms, 10)
+			buf = append(buf, '.')
+			buf = strconv.AppendUint(buf, id.Seq, 10)
+			d.mix(buf)
+			for _, b := range fv {
+				d.mix(b)
+			}
 			return true
 		})
 	case hashValue:

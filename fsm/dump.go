@@ -39,6 +39,9 @@ func cmdDump(c *Ctx) error {
 		c.Null()
 		return nil
 	}
+	if _, isStream := it.Value.(streamValue); isStream {
+		return errDumpStream
+	}
 	c.Bulk(rdb.Dump(rdbValue(it)))
 	return nil
 }

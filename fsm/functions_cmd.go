@@ -139,9 +139,9 @@ func cmdFunction(c *Ctx) error {
 	arity := map[string]int{"load": -3, "delete": 3, "flush": -2, "list": -2, "dump": 2, "restore": -3, "stats": 2, "kill": 2, "help": 2}
 	a, ok := arity[sub]
 	if !ok {
-		return errors.New("ERR unknown subcommand '" + oneLine(string(cstrBytes(c.Args[1], 128))) + "'. Try FUNCTION HELP.")
+		return subcommandError(c, "FUNCTION")
 	}
-	if err := subArity(c, "function", a); err != nil {
+	if err := subArity(c, "function", sub, a); err != nil {
 		return err
 	}
 	s := &c.f.scripts

@@ -270,22 +270,14 @@ var scriptHelp = []string{
 	"    Prints this help.",
 }
 
-// subArity checks a container subcommand's arity with Redis's message.
-func subArity(c *Ctx, container string, arity int) error {
-	if (arity >= 0 && len(c.Args) != arity) || (arity < 0 && len(c.Args) < -arity) {
-		return errors.New("ERR wrong number of arguments for '" + container + "|" + strings.ToLower(string(c.Args[1])) + "' command")
-	}
-	return nil
-}
-
 func cmdScript(c *Ctx) error {
 	sub := strings.ToLower(string(c.Args[1]))
 	arity := map[string]int{"load": 3, "exists": -3, "flush": -2, "kill": 2, "help": 2, "debug": 3}
 	a, ok := arity[sub]
 	if !ok {
-		return errors.New("ERR unknown subcommand '" + oneLine(string(cstrBytes(c.Args[1], 128))) + "'. Try SCRIPT HELP.")
+		return subcommandError(c, "SCRIPT")
 	}
-	if err := subArity(c, "script", a); err != nil {
+	if err := subArity(c, "script", sub, a); err != nil {
 		return err
 	}
 	switch sub {

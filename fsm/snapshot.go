@@ -104,6 +104,8 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 				v = cv.List
 			case zsetValue:
 				v = cv.ZSet
+			case streamValue:
+				v = cv.Stream
 			}
 			k.Value = v
 			err = w.Key(k)

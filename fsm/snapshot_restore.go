@@ -168,6 +168,8 @@ func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]stri
 			it.Value, key = listValue{v}, string(rec.Name)
 		case *datatypes.ZSet:
 			it.Value, key = zsetValue{v}, string(rec.Name)
+		case *datatypes.Stream:
+			it.Value, key = streamValue{v}, string(rec.Name)
 		default:
 			return fmt.Errorf("%w: value of type %T", snapshot.ErrCorrupt, v)
 		}

@@ -105,6 +105,7 @@ func NewTable() *Table {
 		registerSettings,
 		registerScripting,
 		registerFunctions,
+		registerStreams,
 	} {
 		register(t)
 	}

@@ -114,7 +114,7 @@ const errBlockedLeaderChange = "TRYAGAIN leadership changed while the client was
 func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte {
 	keys := fsm.BlockingKeys(c, args)
 	var deadline time.Time
-	if ms, err := fsm.BlockTimeout(fsm.BlockingTimeoutArg(c, args)); err == nil && ms > 0 {
+	if ms, ok := fsm.BlockingTimeoutMs(c, args); ok && ms > 0 {
 		deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
 	}
 	term := s.node.Raft().CurrentTerm()

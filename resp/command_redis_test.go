@@ -50,6 +50,9 @@ func TestGetKeysMatchesRedis(t *testing.T) {
 		"pfmerge d a b", "sunionstore d a b", "sinterstore d a", "sdiffstore d a b c", "zrangestore d s 0 -1",
 		"geosearchstore d s frommember m byradius 1 km", "object encoding k", "object freq k", "blpop a b 0", "brpop a 0",
 		"bzpopmin a b 0", "del a b c", "exists a", "touch a b", "unlink a", "watch a b", "getex a persist",
+		"xgroup create s g $", "xgroup create s g 0 mkstream", "xgroup destroy s g", "xgroup setid s g 0", "xinfo stream s full",
+		"xinfo groups s", "xinfo consumers s g", "xread count 1 streams a b 0 0", "xreadgroup group g c streams a >",
+		"xread streams a", "xreadgroup group g c block 0 noack streams a b > >",
 	} {
 		samples = append(samples, strings.Fields(s))
 	}
@@ -57,7 +60,12 @@ func TestGetKeysMatchesRedis(t *testing.T) {
 	// GETKEYS with an unknown or keyless subcommand, or a wrong count,
 	// answers "Invalid arguments" where Redis says "Invalid command
 	// specified" or "Invalid number of arguments".
+	// XGROUP and XINFO likewise, for an unknown subcommand or a wrong
+	// count (their keyed subcommands are compared).
 	differs := func(argv []string) bool {
+		if strings.EqualFold(argv[0], "xgroup") || strings.EqualFold(argv[0], "xinfo") {
+			return len(q.do(append([]string{"COMMAND", "GETKEYS"}, argv...)...)) > 0 && q.do(append([]string{"COMMAND", "GETKEYS"}, argv...)...)[0] == '-'
+		}
 		return strings.EqualFold(argv[0], "object") && !(len(argv) == 3 && strings.Contains(" encoding freq idletime refcount ", " "+strings.ToLower(argv[1])+" "))
 	}
 	compared := 0

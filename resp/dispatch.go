@@ -121,7 +121,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
 			s.called(st, cl, args, start, cl.buf)
-		case writes && s.node.IsLeader() && c.Has("blocking"):
+		case writes && s.node.IsLeader() && fsm.StreamBlocks(c, args):
 			readsBarriered = false
 			s.flush(cl)
 			cl.blocked.Store(true)

@@ -428,6 +428,12 @@ func (rd *Reader) key(rec *Record, borrow bool) error {
 			return err
 		}
 		k.Value = z
+	case typeStream:
+		x, err := rd.stream()
+		if err != nil {
+			return err
+		}
+		k.Value = x
 	default:
 		return fmt.Errorf("%w: unknown value type %q", ErrCorrupt, typ)
 	}

@@ -49,6 +49,10 @@ const (
 	typeSet    byte = 'S'
 	typeList   byte = 'l'
 	typeZSet   byte = 'z'
+	// typeStream was added within format version 2: a reader from before
+	// it refuses a snapshot holding a stream as corrupt (unknown type)
+	// rather than misreading it; old snapshots read unchanged.
+	typeStream byte = 'x'
 )
 
 var (
@@ -228,6 +232,9 @@ func (w *Writer) Key(k Key) error {
 	case *datatypes.ZSet:
 		w.buf = append(w.buf, typeZSet)
 		w.zset(v)
+	case *datatypes.Stream:
+		w.buf = append(w.buf, typeStream)
+		w.stream(v)
 	default:
 		w.buf = w.buf[:0]
 		return fmt.Errorf("%w: %T", ErrUnknownValue, k.Value)

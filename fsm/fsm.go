@@ -39,8 +39,9 @@ type FSM struct {
 	// access is node-local: see access.go.
 	access accessPolicy
 
-	onWrite atomic.Pointer[func([]Written)] // see OnWrite
-	written []Written                       // keys stored by the apply in progress
+	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
+	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
+	written   []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
 	// in this run (see SetProposedHere): only there do the reads it carries
 	// count as keyspace hits and misses.

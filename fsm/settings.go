@@ -56,6 +56,7 @@ func IsReplicatedSetting(name string) bool {
 type settings struct {
 	vals   map[string]string
 	limits datatypes.Limits
+	notify NotifyClass // notify-keyspace-events, parsed: Ctx.Notify's one check
 }
 
 func newSettings() settings {
@@ -88,6 +89,7 @@ func (s *settings) set(name, value string) {
 		ZSetMaxListpackValue:   s.int("zset-max-listpack-value"),
 		HLLSparseMaxBytes:      s.int("hll-sparse-max-bytes"),
 	}
+	s.notify = parseNotify(s.get("notify-keyspace-events"))
 }
 
 // clone copies the values for a snapshot.

@@ -61,7 +61,10 @@ type Command struct {
 	// Write decides alone. It must not under-report: a handler that
 	// stores on the read path is refused.
 	WritesIf func(args [][]byte) bool
-	Run      func(c *Ctx) error
+	// Logged puts a command without Redis's "write" flag through the log
+	// (PUBLISH: every node must deliver it, in log order).
+	Logged bool
+	Run    func(c *Ctx) error
 }
 
 // Writes reports whether this invocation must go through the log; the
@@ -99,6 +102,7 @@ func NewTable() *Table {
 		registerDump,
 		registerSort,
 		registerSettings,
+		registerPubSub,
 	} {
 		register(t)
 	}
@@ -109,7 +113,7 @@ func NewTable() *Table {
 func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
-		c.Write = c.Has("write")
+		c.Write = c.Has("write") || c.Logged
 		if c.KeySpecs == nil {
 			c.KeySpecs = t.keySpecs[c.Name]
 		}

@@ -41,6 +41,7 @@ type client struct {
 	readonly     bool         // READONLY: serve reads from local state
 	peer         bool         // a follower's proxy connection: never re-proxy
 	tx           txState      // MULTI/WATCH state
+	ps           *subscriber  // pub/sub state, nil until the first (P|S)SUBSCRIBE
 	pending      []pending    // replies not yet written, in command order
 	// proxyPending: pending holds commands for another node, so a read
 	// may not be put in this node's log ahead of them.

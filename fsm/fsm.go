@@ -353,6 +353,9 @@ func (f *FSM) exec(c *Ctx, write bool) {
 			c.Rewind(mark)
 			c.Error(err)
 		}
+		if len(c.emptied) > 0 {
+			c.flushEmptied()
+		}
 	}
 }
 

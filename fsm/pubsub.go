@@ -125,7 +125,7 @@ func parseNotify(v string) NotifyClass {
 // database. It costs one test of the cached flags when notifications are
 // off; it does nothing on the read path.
 func (c *Ctx) Notify(class NotifyClass, event, key string) {
-	if c.f.settings.notify&class == 0 || !c.Write {
+	if c.f.settings.notify == 0 || !c.Write {
 		return
 	}
 	c.notifyIn(c.DBIndex, class, event, key)
@@ -133,14 +133,41 @@ func (c *Ctx) Notify(class NotifyClass, event, key string) {
 
 // NotifyIn is Notify for a key of database db (MOVE, COPY ... DB).
 func (c *Ctx) NotifyIn(db int, class NotifyClass, event, key string) {
-	if c.f.settings.notify&class == 0 || !c.Write {
+	if c.f.settings.notify == 0 || !c.Write {
 		return
 	}
 	c.notifyIn(db, class, event, key)
 }
 
+// flushEmptied announces the removals of emptied collections that no
+// event of their command announced (see Ctx.emptied).
+func (c *Ctx) flushEmptied() {
+	for len(c.emptied) > 0 {
+		k := c.emptied[0]
+		c.emptied = c.emptied[1:]
+		c.notifyIn(k.db, NotifyGeneric, "del", k.key)
+	}
+	c.emptied = nil
+}
+
 func (c *Ctx) notifyIn(db int, class NotifyClass, event, key string) {
 	flags := c.f.settings.notify
+	if flags&class != 0 {
+		c.publishEvent(flags, db, event, key)
+	}
+	// The removal of a collection this event emptied comes right after it.
+	for i, k := range c.emptied {
+		if k.db == db && k.key == key {
+			c.emptied = append(c.emptied[:i:i], c.emptied[i+1:]...)
+			if flags&NotifyGeneric != 0 {
+				c.publishEvent(flags, db, "del", key)
+			}
+			break
+		}
+	}
+}
+
+func (c *Ctx) publishEvent(flags NotifyClass, db int, event, key string) {
 	if flags&(NotifyKeyspace|NotifyKeyevent) == 0 || c.f.onPublish.Load() == nil {
 		return
 	}

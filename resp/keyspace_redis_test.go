@@ -115,6 +115,11 @@ func TestKeyspaceEventsMatchRedis(t *testing.T) {
 	if len(want) < 1000 {
 		t.Fatalf("redis sent only %d events: the sequence exercises too little", len(want))
 	}
+	if testing.Verbose() {
+		for _, c := range cmds[:12] {
+			t.Log(c)
+		}
+	}
 	for i := 0; i < len(want) && i < len(got); i++ {
 		if want[i] != got[i] {
 			lo := max(0, i-6)

@@ -137,7 +137,9 @@ func cmdSetbit(c *Ctx) error {
 		nb[byteIdx] = nb[byteIdx]&^(1<<sh) | byte(on)<<sh
 	}
 	bitStore(c, key, it, found, nb, changed)
-	c.Notify(NotifyString, "setbit", key)
+	if changed {
+		c.Notify(NotifyString, "setbit", key)
+	}
 	c.Int(int64(old))
 	return nil
 }

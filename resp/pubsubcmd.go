@@ -97,6 +97,7 @@ func subscribeCmd(k subKind) func(s *Server, cl *client, args [][]byte, out []by
 			s.hub.mu.Unlock()
 			out = appendConfirm(out, cl, kind, a, p.countOf(k))
 		}
+		cl.subs[k].Store(int32(len(*list)))
 		return out
 	}
 }
@@ -129,6 +130,7 @@ func unsubscribeCmd(k subKind) func(s *Server, cl *client, args [][]byte, out []
 			s.hub.mu.Unlock()
 			out = appendConfirm(out, cl, kind, a, p.countOf(k))
 		}
+		cl.subs[k].Store(int32(len(*list)))
 		return out
 	}
 }

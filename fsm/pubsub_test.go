@@ -70,9 +70,9 @@ func TestKeyspaceNotifyClasses(t *testing.T) {
 		{"KEA", []string{"SET", "k", "v"}, "__keyspace@0__:k set; __keyevent@0__:set k"},
 		{"K$", []string{"SET", "k", "v"}, "__keyspace@0__:k set"},
 		{"E$", []string{"SET", "k", "v"}, "__keyevent@0__:set k"},
-		{"Kg", []string{"SET", "k", "v"}, ""},  // not a generic event
-		{"A", []string{"SET", "k", "v"}, ""},   // neither K nor E
-		{"Kn", []string{"SET", "k", "v"}, ""},  // k exists from the setup
+		{"Kg", []string{"SET", "k", "v"}, ""}, // not a generic event
+		{"A", []string{"SET", "k", "v"}, ""},  // neither K nor E
+		{"Kn", []string{"SET", "k", "v"}, ""}, // k exists from the setup
 		{"Kn", []string{"SET", "k2", "v"}, "__keyspace@0__:k2 new"},
 		{"KEAn", []string{"LPUSH", "l", "a"}, "__keyspace@0__:l new; __keyevent@0__:new l; __keyspace@0__:l lpush; __keyevent@0__:lpush l"},
 		{"Kl", []string{"LPUSH", "l", "a"}, "__keyspace@0__:l lpush"},

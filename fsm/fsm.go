@@ -39,6 +39,8 @@ type FSM struct {
 	// access is node-local: see access.go.
 	access accessPolicy
 
+	scripts scriptState // script cache and function libraries: replicated
+
 	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
 	written   []Written                       // keys stored by the apply in progress
@@ -71,6 +73,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 		notify:   make(chan struct{}),
 	}
 	f.SetAccessPolicy(false, 10, 1) // Redis's lfu-log-factor and lfu-decay-time
+	f.scripts.init()
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()
@@ -345,7 +348,7 @@ func (f *FSM) exec(c *Ctx, write bool) {
 		c.ErrorString("ERR unknown command '" + string(c.Args[0]) + "'")
 	case !cmd.ArityOK(len(c.Args)):
 		c.ErrorString("ERR wrong number of arguments for '" + cmd.Name + "' command")
-	case !write && cmd.Writes(c.Args):
+	case !write && cmd.NeedsLog(f, c.Args):
 		c.ErrorString("ERR internal: write command on the read path")
 	default:
 		mark := c.Mark()

@@ -31,11 +31,15 @@ func (h *harness) do(args ...string) string {
 		argv[i] = []byte(a)
 	}
 	cmd := h.f.Table().Lookup(argv[0])
-	if cmd != nil && cmd.Writes(argv) {
+	if cmd != nil && cmd.NeedsLog(h.f, argv) {
 		h.idx++
 		data := AppendEntry(nil, KindCommand, h.db, h.now, argv)
 		out := h.f.Apply(&raft.Log{Index: h.idx, Type: raft.LogCommand, Data: data})
 		return string(out.([]byte))
+	}
+	if cmd != nil && (cmd.Name == "eval" || cmd.Name == "eval_ro") && !h.f.ScriptCached(argv[1]) {
+		// As the RESP layer does before a read-path EVAL: cache the script.
+		h.do("SCRIPT", "LOAD", args[1])
 	}
 	return string(h.f.Read(h.db, h.now, argv, nil))
 }

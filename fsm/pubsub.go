@@ -43,17 +43,21 @@ func cmdPublish(shard bool) func(c *Ctx) error {
 	}
 }
 
+// alwaysLogged routes every call through the log: every node must
+// deliver the message, in log order.
+func alwaysLogged(*FSM, [][]byte) bool { return true }
+
 func registerPubSub(t *Table) {
 	t.Add(
 		&Command{Spec: Spec{Name: "publish", Arity: 3, Flags: []string{"pubsub", "loading", "stale", "fast"}, Group: "pubsub",
 			Summary: "Post a message to a channel", Since: "2.0.0",
 			Complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client)."},
-			Logged: true, Run: cmdPublish(false)},
+			Logged: alwaysLogged, Run: cmdPublish(false)},
 		&Command{Spec: Spec{Name: "spublish", Arity: 3, Flags: []string{"pubsub", "loading", "stale", "fast"}, Group: "pubsub",
 			FirstKey: 1, LastKey: 1, Step: 1,
 			Summary: "Post a message to a shard channel", Since: "7.0.0",
 			Complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel."},
-			Logged: true, Run: cmdPublish(true)},
+			Logged: alwaysLogged, Run: cmdPublish(true)},
 	)
 }
 

@@ -56,7 +56,7 @@ func TestPublishThroughApply(t *testing.T) {
 			t.Errorf("%q: published %q, want %q", tc.cmd, got, tc.sent)
 		}
 	}
-	if !h.f.Table().Lookup([]byte("publish")).Writes(nil) {
+	if !h.f.Table().Lookup([]byte("publish")).NeedsLog(h.f, nil) {
 		t.Error("PUBLISH must go through the log")
 	}
 }

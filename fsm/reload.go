@@ -40,6 +40,7 @@ func (f *FSM) Reload() error {
 		copy(f.dbs, st.dbs)
 		f.nodes, f.settings = st.nodes, st.settings
 		f.now = max(f.now, st.now)
+		st.installScripts()
 		f.mu.Unlock()
 		return nil
 	}

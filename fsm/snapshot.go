@@ -17,6 +17,9 @@ type fsmSnapshot struct {
 	now      int64
 	nodes    map[string]string
 	settings [][2]string
+	// Script bodies and library codes are immutable byte slices: sharing
+	// them with the live state is safe.
+	scripts, libs [][]byte
 }
 
 // Snapshot implements raft.FSM.
@@ -39,6 +42,7 @@ func (f *FSM) snapshotLocked() *fsmSnapshot {
 		s.nodes[k] = v
 	}
 	s.settings = f.settings.sorted()
+	s.scripts, s.libs = f.scripts.persisted()
 	return s
 }
 
@@ -68,6 +72,16 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	}
 	for _, kv := range s.settings {
 		if err := w.Setting(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	for _, b := range s.scripts {
+		if err := w.Script(b); err != nil {
+			return err
+		}
+	}
+	for _, c := range s.libs {
+		if err := w.Library(c); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.mu.Lock()
 	f.dbs, f.nodes, f.settings = st.dbs, st.nodes, st.settings
 	f.now = max(f.now, st.now)
+	st.installScripts()
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil
@@ -35,6 +36,8 @@ type restored struct {
 	nodes    map[string]string
 	settings settings
 	now      int64
+	// installScripts puts the script cache and libraries in place.
+	installScripts func()
 }
 
 // readState decodes a snapshot stream, without touching the FSM's state.
@@ -49,6 +52,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	}
 	nodes := map[string]string{}
 	conf := newSettings()
+	var scripts, libs [][]byte
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -64,6 +68,14 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 			}
 			continue
 		}
+		switch rec.Kind {
+		case snapshot.KindScript:
+			scripts = append(scripts, rec.Code)
+			continue
+		case snapshot.KindLibrary:
+			libs = append(libs, rec.Code)
+			continue
+		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return nil, err
 		}
@@ -72,7 +84,48 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	for i := range loads {
 		dbs[i] = loads[i].finish()
 	}
-	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now}, nil
+	install, err := f.restoreScripts(scripts, libs)
+	if err != nil {
+		return nil, err
+	}
+	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now, installScripts: install}, nil
+}
+
+// restoreScripts rebuilds the script cache and the libraries: scripts are
+// compiled, libraries loaded again (loading is deterministic, so they
+// register the same functions as when they were first loaded).
+// It runs before the swap, so a bad snapshot changes nothing; install
+// puts the result in place.
+func (f *FSM) restoreScripts(bodies, codes [][]byte) (install func(), err error) {
+	scripts := map[string]*luaScript{}
+	for _, b := range bodies {
+		sc, err := compileScript(b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: cached script: %v", snapshot.ErrCorrupt, err)
+		}
+		scripts[sc.sha] = sc
+	}
+	c := &Ctx{f: f, Write: true}
+	libs := make([]*luaLibrary, 0, len(codes))
+	for _, code := range codes {
+		lib, err := compileLibrary(c, code)
+		if err != nil {
+			return nil, fmt.Errorf("%w: function library: %v", snapshot.ErrCorrupt, err)
+		}
+		libs = append(libs, lib)
+	}
+	// Check for collisions on a scratch state, then swap maps in.
+	var fresh scriptState
+	fresh.init()
+	if err := fresh.addLibraries(libs, false); err != nil {
+		return nil, fmt.Errorf("%w: function libraries: %v", snapshot.ErrCorrupt, err)
+	}
+	return func() {
+		s := &f.scripts
+		s.mu.Lock()
+		s.scripts, s.libs, s.funcs = scripts, fresh.libs, fresh.funcs
+		s.mu.Unlock()
+	}, nil
 }
 
 func restoreRecord(rec *snapshot.Record, loads []dbLoader, nodes map[string]string) error {

@@ -10,7 +10,7 @@ import (
 )
 
 // SORT and SORT_RO, with Redis 7.0's semantics. SORT is flagged "write"
-// (COMMAND INFO says so) but changes state only with STORE: WritesIf sends
+// (COMMAND INFO says so) but changes state only with STORE: Logged sends
 // only that form through the log, and the rest runs on the read path.
 
 var (
@@ -24,7 +24,7 @@ func registerSort(t *Table) {
 		&Command{Spec: Spec{Name: "sort", Arity: -2, Flags: []string{"write", "denyoom", "movablekeys"}, FirstKey: 1, LastKey: 1, Step: 1,
 			Group: "generic", Summary: "Sort the elements in a list, set or sorted set", Since: "1.0.0", Complexity: cx,
 			Keys: sortKeys},
-			WritesIf: func(args [][]byte) bool {
+			Logged: func(_ *FSM, args [][]byte) bool {
 				o, _ := parseSort(args, false)
 				return o.store != nil
 			},
@@ -135,7 +135,7 @@ func cmdSort(c *Ctx, readonly bool) error {
 		return err
 	}
 	if o.store != nil && !c.Write {
-		return errSortOnRead // WritesIf routes every STORE through the log
+		return errSortOnRead // Logged routes every STORE through the log
 	}
 	key := c.Arg(1)
 	it, found := c.Lookup(key)

@@ -115,7 +115,7 @@ func TestSortRouting(t *testing.T) {
 		{"GET k", false},
 	} {
 		a := args(tc.cmd)
-		if got := tab.Lookup(a[0]).Writes(a); got != tc.writes {
+		if got := tab.Lookup(a[0]).NeedsLog(nil, a); got != tc.writes {
 			t.Errorf("%s: Writes = %v, want %v", tc.cmd, got, tc.writes)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quoris/quoris/integration/redistest"
 )
 
 // TestStringsAgainstRedis replays one seeded random command sequence against
@@ -275,40 +277,16 @@ type redisConn struct {
 
 func startRedis(t *testing.T, bin string) *redisConn {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	conn, err := net.Dial("tcp", redistest.Start(t, bin, redistest.Quiet...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning")
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
+	t.Cleanup(func() { conn.Close() })
+	r := &redisConn{conn: conn, rd: bufio.NewReader(conn)}
+	if pong := r.do(t, "PING"); pong != "+PONG\r\n" {
+		t.Fatalf("redis-server PING: %q", pong)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			t.Cleanup(func() { conn.Close() })
-			r := &redisConn{conn: conn, rd: bufio.NewReader(conn)}
-			if pong := r.do(t, "PING"); pong != "+PONG\r\n" {
-				t.Fatalf("redis-server PING: %q", pong)
-			}
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not start on %s: %v\n%s", addr, err, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return r
 }
 
 // do sends one command and returns its raw reply.

@@ -55,23 +55,22 @@ func (s *Spec) ArityOK(argc int) bool {
 type Command struct {
 	Spec
 	Write bool // derived from the "write" flag at registration
-	// WritesIf narrows Write for a command that changes state only with
-	// some arguments (SORT changes it only with STORE): given the whole
-	// argument list, it says whether this invocation writes. Nil means
-	// Write decides alone. It must not under-report: a handler that
-	// stores on the read path is refused.
-	WritesIf func(args [][]byte) bool
-	// Logged puts a command without Redis's "write" flag through the log
-	// (PUBLISH: every node must deliver it, in log order).
-	Logged bool
-	Run    func(c *Ctx) error
+	Run   func(c *Ctx) error
+	// Logged, when set, decides per call whether the command must go
+	// through the log (true) or is served by the read path. SORT is
+	// flagged "write" but changes state only with STORE; EVAL-family
+	// commands have no "write" flag in Redis, yet a script may write:
+	// whether it may depends on its shebang, or on the replicated script
+	// cache for EVALSHA. Nil means Write decides. It must not
+	// under-report: a handler that stores on the read path is refused.
+	Logged func(f *FSM, args [][]byte) bool
 }
 
-// Writes reports whether this invocation must go through the log; the
-// dispatcher routes by it, the rest runs on the read path.
-func (c *Command) Writes(args [][]byte) bool {
-	if c.Write && c.WritesIf != nil {
-		return c.WritesIf(args)
+// NeedsLog reports whether this call of the command must be a log entry;
+// the dispatcher routes by it, the rest runs on the read path.
+func (c *Command) NeedsLog(f *FSM, args [][]byte) bool {
+	if c.Logged != nil {
+		return c.Logged(f, args)
 	}
 	return c.Write
 }
@@ -103,6 +102,8 @@ func NewTable() *Table {
 		registerSort,
 		registerSettings,
 		registerPubSub,
+		registerScripting,
+		registerFunctions,
 	} {
 		register(t)
 	}
@@ -113,7 +114,7 @@ func NewTable() *Table {
 func (t *Table) Add(cmds ...*Command) {
 	for _, c := range cmds {
 		c.Name = strings.ToLower(c.Name)
-		c.Write = c.Has("write") || c.Logged
+		c.Write = c.Has("write")
 		if c.KeySpecs == nil {
 			c.KeySpecs = t.keySpecs[c.Name]
 		}

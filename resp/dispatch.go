@@ -100,8 +100,14 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			continue
 		}
 		cl.setLast(c.Name)
+		if reply, ok := s.scriptControl(args); ok {
+			readsBarriered = false
+			s.flush(cl)
+			conn.WriteRaw(reply)
+			continue
+		}
 		db := cl.DB()
-		writes := c.Writes(args)
+		writes := c.NeedsLog(s.fsm, args)
 		switch {
 		case !writes && !cl.readonly && cl.writesPending() && s.node.IsLeader():
 			// A read behind this pipeline's writes goes into the log
@@ -117,6 +123,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				}
 				readsBarriered = true
 			}
+			s.cacheEvalScript(c, args)
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
 			conn.WriteRaw(cl.buf)
 			s.called(st, cl, args, start, cl.buf)

@@ -1,49 +1,20 @@
 package resp
 
 import (
-	"bytes"
-	"net"
-	"os/exec"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/quoris/quoris/integration/redistest"
 )
 
 // startRedisRaw runs a redis-server 7.0 with DEBUG enabled, for the
 // differential tests of the operations commands, or skips.
 func startRedisRaw(t *testing.T) *rawConn {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH: skipping the differential test against real Redis (make deps installs it)")
-	}
-	addr := freeAddr(t)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--daemonize", "no", "--loglevel", "warning", "--enable-debug-command", "yes", "--dir", t.TempDir())
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return dialRaw(t, addr)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not start on %s\n%s", addr, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return dialRaw(t, redistest.StartOrSkip(t, append(redistest.Quiet, "--enable-debug-command", "yes")...))
 }
 
 // opsSettings are the fake settings plus the ones the operations

@@ -233,7 +233,7 @@ func earliest(a, b time.Time) time.Time {
 
 func (s *Server) proxyFail(cl *client, run []pending, from int) {
 	for _, p := range run[from:] {
-		if c := s.table.Lookup(p.args[0]); c != nil && c.Writes(p.args) {
+		if c := s.table.Lookup(p.args[0]); c != nil && c.NeedsLog(s.fsm, p.args) {
 			s.stats.uncertain.Add(1)
 			cl.conn.WriteError(raftnode.ErrUncertain.Error())
 		} else {

@@ -28,6 +28,8 @@ const (
 	KindDB
 	KindTomb
 	KindSetting
+	KindScript  // Record.Code: a cached script's body
+	KindLibrary // Record.Code: a function library's code
 )
 
 // Record is one decoded record. Kind says which other field Read set; the
@@ -41,6 +43,7 @@ type Record struct {
 	Key     Key
 	DB      DBMeta
 	Tomb    Tomb
+	Code    []byte // KindScript, KindLibrary
 	// Name, and Str when Key.Value is nil (a string value), carry a key
 	// record from ReadBorrow in place of Key.Key and Key.Value.
 	Name, Str []byte
@@ -208,7 +211,8 @@ func (rd *Reader) str() (string, error) {
 type Setting struct{ Name, Value string }
 
 // Next is Read returning a fresh record: a *Key, a *DBMeta, a *Tomb, a
-// Setting, or a [2]string node (id, addr). It allocates per record; a restore uses Read.
+// Setting, a [2]string node (id, addr), or a Record of KindScript or
+// KindLibrary. It allocates per record; a restore uses Read.
 func (rd *Reader) Next() (any, error) {
 	var rec Record
 	if err := rd.Read(&rec); err != nil {
@@ -223,6 +227,8 @@ func (rd *Reader) Next() (any, error) {
 		return &rec.DB, nil
 	case KindTomb:
 		return &rec.Tomb, nil
+	case KindScript, KindLibrary:
+		return rec, nil
 	default:
 		return &rec.Key, nil
 	}
@@ -289,6 +295,22 @@ func (rd *Reader) read(rec *Record, borrow bool) error {
 			return err
 		}
 		if rec.Tomb.Index, err = rd.uvarint(); err != nil {
+			return err
+		}
+	case tagScript, tagLibrary:
+		rec.Kind = KindScript
+		if tag == tagLibrary {
+			rec.Kind = KindLibrary
+		}
+		n, err := rd.uvarint()
+		if err != nil {
+			return err
+		}
+		if n > 1<<30 {
+			return fmt.Errorf("%w: script of %d bytes", ErrCorrupt, n)
+		}
+		rec.Code = make([]byte, n)
+		if err := rd.readInto(rec.Code); err != nil {
 			return err
 		}
 	case tagKey:

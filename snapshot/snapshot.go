@@ -34,6 +34,9 @@ const (
 	// encoding threshold ...): name, value. Version 1 snapshots have none.
 	tagSetting byte = 'C'
 	tagEnd     byte = 'E'
+	// Scripting state; version 1 snapshots have none.
+	tagScript  byte = 'L' // a cached EVAL script: its body
+	tagLibrary byte = 'F' // a FUNCTION library: its code
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -188,6 +191,20 @@ func (w *Writer) Tomb(t Tomb) error {
 	w.uvarint(uint64(t.DB))
 	w.str(t.Key)
 	w.uvarint(t.Index)
+	return w.flushRecord()
+}
+
+// Script records a cached script's body (its sha1 is recomputed).
+func (w *Writer) Script(body []byte) error {
+	w.buf = append(w.buf, tagScript)
+	w.bytes(body)
+	return w.flushRecord()
+}
+
+// Library records a function library's code; restoring loads it again.
+func (w *Writer) Library(code []byte) error {
+	w.buf = append(w.buf, tagLibrary)
+	w.bytes(code)
 	return w.flushRecord()
 }
 

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // workload is one row of the report: one redis-benchmark test at one
@@ -20,7 +21,17 @@ type workload struct {
 	Test     string // redis-benchmark -t name
 	Clients  int
 	Pipeline int
+	// Script, when set, is loaded with SCRIPT LOAD before the run, and
+	// the row runs Test (EVALSHA or EVALSHA_RO) of it on one random key.
+	Script string
 }
+
+// setGetScript is the row of issue #9: a script that writes and reads a
+// key, as lock and rate-limit libraries' scripts do; getScript reads only.
+const (
+	setGetScript = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])"
+	getScript    = "return redis.call('GET', KEYS[1])"
+)
 
 // workloads lists the rows in report order: every test at -c 50 with and
 // without pipelining, then the single-client latency rows.
@@ -34,6 +45,8 @@ func workloads() []workload {
 	}
 	ws = append(ws,
 		workload{Name: "SET/GET interleaved c50 P16", Test: setGetTest, Clients: 50, Pipeline: 16},
+		workload{Name: "EVALSHA set+get c50", Test: "EVALSHA", Script: setGetScript, Clients: 50, Pipeline: 1},
+		workload{Name: "EVALSHA_RO get c50", Test: "EVALSHA_RO", Script: getScript, Clients: 50, Pipeline: 1},
 		workload{Name: "SET c1", Test: "set", Clients: 1, Pipeline: 1},
 		workload{Name: "GET c1", Test: "get", Clients: 1, Pipeline: 1})
 	return ws
@@ -65,10 +78,23 @@ func runBenchmark(ctx context.Context, addr string, w workload, n int) (benchRes
 	if !ok {
 		return benchResult{}, fmt.Errorf("bad address %q", addr)
 	}
-	args := []string{"-h", host, "-p", port, "-t", w.Test, "-n", strconv.Itoa(n),
+	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(n),
 		"-c", strconv.Itoa(w.Clients), "-r", strconv.Itoa(keyspace), "--csv"}
 	if w.Pipeline > 1 {
 		args = append(args, "-P", strconv.Itoa(w.Pipeline))
+	}
+	if w.Script != "" {
+		sha, err := do(addr, 10*time.Second, "SCRIPT", "LOAD", w.Script)
+		if err != nil {
+			if strings.Contains(strings.ToLower(err.Error()), "unknown command") {
+				return benchResult{}, errUnknownCommand
+			}
+			return benchResult{}, fmt.Errorf("SCRIPT LOAD: %w", err)
+		}
+		// redis-benchmark replaces __rand_int__ with a key number of -r.
+		args = append(args, w.Test, sha, "1", "key:__rand_int__", "value:__rand_int__")
+	} else {
+		args = append(args, "-t", w.Test)
 	}
 	cmd := exec.CommandContext(ctx, "redis-benchmark", args...)
 	var stdout, stderr bytes.Buffer

@@ -1,0 +1,221 @@
+package fsm
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/redcon"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Conversions between RESP replies and Lua values, by Redis 7.0's rules
+// (script_lua.c): redisProtocolToLuaType for what redis.call returns,
+// luaReplyToRedisReply for what a script returns.
+
+// maxReplyDepth bounds the nesting of a script's reply: a table holding
+// itself would otherwise recurse forever. Redis fails the same way, on its
+// Lua stack limit.
+const maxReplyDepth = 1000
+
+// respToLua parses one RESP2 reply at the start of b into a Lua value.
+// The FSM produced b, so it is well formed; a damaged reply yields false.
+func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
+	if len(b) < 3 {
+		return lua.LFalse, nil
+	}
+	end := bytes.Index(b, []byte("\r\n"))
+	if end < 0 {
+		return lua.LFalse, nil
+	}
+	line, rest := b[1:end], b[end+2:]
+	switch b[0] {
+	case '+':
+		t := L.CreateTable(0, 1) // NewTable preallocates 32+32 slots: most of a small script's cost
+		t.RawSetString("ok", lua.LString(line))
+		return t, rest
+	case '-':
+		return errorTable(L, "-"+string(line)), rest
+	case ':':
+		n, _ := strconv.ParseInt(string(line), 10, 64)
+		return lua.LNumber(n), rest
+	case '$':
+		n, err := strconv.Atoi(string(line))
+		if err != nil || n < 0 || n+2 > len(rest) {
+			return lua.LFalse, rest
+		}
+		return lua.LString(rest[:n]), rest[n+2:]
+	case '*':
+		n, err := strconv.Atoi(string(line))
+		if err != nil || n < 0 {
+			return lua.LFalse, rest
+		}
+		t := L.CreateTable(n, 0)
+		for i := 1; i <= n; i++ {
+			var v lua.LValue
+			v, rest = respToLua(L, rest)
+			t.RawSetInt(i, v)
+		}
+		return t, rest
+	}
+	return lua.LFalse, nil
+}
+
+// errorTable is luaPushErrorBuff: a Lua error table {err = "CODE msg"}.
+// "-CODE msg" keeps its code, "-msg" and "msg" get ERR; trailing CR/LF go.
+func errorTable(L *lua.LState, s string) *lua.LTable {
+	t := L.CreateTable(0, 1)
+	t.RawSetString("err", lua.LString(errorText(s)))
+	return t
+}
+
+func errorText(s string) string {
+	code, msg := "ERR", s
+	if strings.HasPrefix(s, "-") {
+		if i := strings.IndexByte(s, ' '); i >= 0 {
+			code, msg = s[1:i], s[i+1:]
+		} else {
+			msg = s[1:]
+		}
+	}
+	return code + " " + strings.Trim(msg, "\r\n")
+}
+
+// luaToResp appends v as a RESP2 reply. Tables are, in this order of
+// precedence: an error ({err=}), a status ({ok=}), RESP3 shapes a RESP2
+// client sees flattened ({double=}, {big_number=}, {verbatim_string=},
+// {map=}, {set=}), else an array up to the first nil.
+func luaToResp(out []byte, v lua.LValue, depth int) []byte {
+	if depth > maxReplyDepth {
+		return redcon.AppendError(out, "ERR reached lua stack limit")
+	}
+	switch v := v.(type) {
+	case lua.LString:
+		return redcon.AppendBulkString(out, string(v))
+	case lua.LBool:
+		if v {
+			return redcon.AppendInt(out, 1)
+		}
+		return redcon.AppendNull(out)
+	case lua.LNumber:
+		return redcon.AppendInt(out, luaToInt(float64(v)))
+	case *lua.LTable:
+		return tableToResp(out, v, depth)
+	}
+	return redcon.AppendNull(out)
+}
+
+func tableToResp(out []byte, t *lua.LTable, depth int) []byte {
+	if e, ok := t.RawGetString("err").(lua.LString); ok {
+		return appendErrorReply(out, string(e))
+	}
+	if s, ok := t.RawGetString("ok").(lua.LString); ok {
+		return redcon.AppendString(out, oneLine(string(s)))
+	}
+	if d, ok := t.RawGetString("double").(lua.LNumber); ok {
+		return redcon.AppendBulkString(out, formatDouble(float64(d)))
+	}
+	if s, ok := t.RawGetString("big_number").(lua.LString); ok {
+		return redcon.AppendBulkString(out, oneLine(string(s)))
+	}
+	if vt, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
+		_, fok := vt.RawGetString("format").(lua.LString)
+		s, sok := vt.RawGetString("string").(lua.LString)
+		if fok && sok {
+			return redcon.AppendBulkString(out, string(s))
+		}
+	}
+	if m, ok := t.RawGetString("map").(*lua.LTable); ok {
+		var body []byte
+		n := 0
+		m.ForEach(func(k, v lua.LValue) {
+			body = luaToResp(body, k, depth+1)
+			body = luaToResp(body, v, depth+1)
+			n++
+		})
+		return append(redcon.AppendArray(out, 2*n), body...)
+	}
+	if s, ok := t.RawGetString("set").(*lua.LTable); ok {
+		var body []byte
+		n := 0
+		s.ForEach(func(k, _ lua.LValue) {
+			body = luaToResp(body, k, depth+1)
+			n++
+		})
+		return append(redcon.AppendArray(out, n), body...)
+	}
+	n := 0
+	for t.RawGetInt(n+1) != lua.LNil {
+		n++
+	}
+	out = redcon.AppendArray(out, n)
+	for i := 1; i <= n; i++ {
+		out = luaToResp(out, t.RawGetInt(i), depth+1)
+	}
+	return out
+}
+
+// appendErrorReply is addReplyErrorFormat("-%s"): one line, and "-ERR "
+// only when the text does not start with '-' itself... which "-%s" always
+// does, so the text goes out as it is.
+func appendErrorReply(out []byte, msg string) []byte {
+	return append(append(append(out, '-'), oneLine(strings.TrimRight(msg, "\r\n"))...), '\r', '\n')
+}
+
+// oneLine maps CR and LF to spaces, as Redis does before writing a status
+// or error line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
+// luaToInt is C's (long long) cast of a double as x86-64 performs it:
+// truncation toward zero, and INT64_MIN for NaN and anything out of range
+// (Go leaves that to the platform, so it is spelled out here).
+func luaToInt(f float64) int64 {
+	if math.IsNaN(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0 {
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+// formatDouble is addReplyDouble for a RESP2 client.
+func formatDouble(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'g', 17, 64)
+}
+
+// luaArg is luaArgsToRedisArgv for one argument: numbers as "%.17g",
+// strings as they are; ok is false for any other type.
+func luaArg(v lua.LValue) ([]byte, bool) {
+	switch v := v.(type) {
+	case lua.LString:
+		return []byte(v), true
+	case lua.LNumber:
+		return []byte(formatG17(float64(v))), true
+	}
+	return nil, false
+}
+
+func formatG17(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		if math.Signbit(f) {
+			return "-nan"
+		}
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', 17, 64)
+}

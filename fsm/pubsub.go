@@ -1,6 +1,11 @@
 package fsm
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+)
+
+var errPublishOnRead = errors.New("ERR PUBLISH is not allowed from read-only scripts in quoris: messages go through the log")
 
 // Pub/sub through the log. PUBLISH and SPUBLISH are log entries (Command.
 // Logged), so every node applies them in the same order; the apply hands
@@ -34,11 +39,12 @@ func (f *FSM) publish(channel, message []byte, shard bool) int {
 // nobody's reply.
 func cmdPublish(shard bool) func(c *Ctx) error {
 	return func(c *Ctx) error {
-		n := 0
-		if c.Write {
-			n = c.f.publish(c.Args[1], c.Args[2], shard)
+		if !c.Write {
+			// Only a read-only script reaches this: its message would be
+			// seen by this node's subscribers alone.
+			return errPublishOnRead
 		}
-		c.Int(int64(n))
+		c.Int(int64(c.f.publish(c.Args[1], c.Args[2], shard)))
 		return nil
 	}
 }

@@ -47,6 +47,8 @@ func TestPublishThroughApply(t *testing.T) {
 		{[]string{"PUBLISH", "ch"}, "-ERR wrong number of arguments for 'publish' command\r\n", ""},
 		// Notifications are off by default: a write publishes nothing.
 		{[]string{"SET", "k", "v"}, "+OK\r\n", ""},
+		// A script in apply publishes like the command.
+		{[]string{"EVAL", "return redis.call('PUBLISH', 'ch', 'from-lua')", "0"}, ":3\r\n", "ch from-lua"},
 	}
 	for _, tc := range tests {
 		if got := h.do(tc.cmd...); got != tc.want {
@@ -58,6 +60,12 @@ func TestPublishThroughApply(t *testing.T) {
 	}
 	if !h.f.Table().Lookup([]byte("publish")).NeedsLog(h.f, nil) {
 		t.Error("PUBLISH must go through the log")
+	}
+	// On the read path (a read-only script) it would reach one node
+	// only: refused, nothing delivered.
+	got := h.do("EVAL_RO", "return redis.call('PUBLISH', 'ch', 'm')", "0")
+	if !strings.HasPrefix(got, "-ERR") || rec.take() != "" {
+		t.Errorf("PUBLISH on the read path: %q", got)
 	}
 }
 

@@ -122,6 +122,15 @@ var psScript = []psStep{
 	{0, []string{"PING"}, 1},
 	{0, []string{"SUBSCRIBE"}, 1},
 	{0, []string{"SSUBSCRIBE"}, 1},
+	// Subscribing inside a transaction, then the subscribed-mode rule.
+	{0, []string{"MULTI"}, 1},
+	{0, []string{"SUBSCRIBE", "tx"}, 1},
+	{0, []string{"PING"}, 1},
+	{0, []string{"EXEC"}, 1},
+	{0, []string{"GET", "x"}, 1},
+	{1, []string{"PUBLISH", "tx", "in-tx"}, 1},
+	{0, nil, 1},
+	{0, []string{"MULTI"}, 1},
 }
 
 // TestPubSubMatchesRedis plays psScript on redis-server and on quoris and

@@ -11,12 +11,12 @@ import (
 // psConn is a raw connection for pub/sub tests: commands and frames are
 // compared as bytes.
 type psConn struct {
-	t  *testing.T
+	t  testing.TB
 	c  net.Conn
 	rd *bufio.Reader
 }
 
-func dialPS(t *testing.T, addr string) *psConn {
+func dialPS(t testing.TB, addr string) *psConn {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {

@@ -84,3 +84,49 @@ func TestPublishInMultiAndPipeline(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// BenchmarkPublishFanout: one pipelining publisher, 10 subscribers on a
+// single-node server; each op is one message delivered to all of them.
+func BenchmarkPublishFanout(b *testing.B) {
+	addr, _ := startTestServer(b)
+	benchFanout(b, addr)
+}
+
+// BenchmarkPublishFanoutRedis is the same against redis-server.
+func BenchmarkPublishFanoutRedis(b *testing.B) {
+	benchFanout(b, startRedisServer(b))
+}
+
+func benchFanout(b *testing.B, addr string) {
+	t := b
+	const subscribers = 10
+	var subs []*psConn
+	for i := 0; i < subscribers; i++ {
+		p := dialPS(t, addr)
+		p.send("SUBSCRIBE", "bench")
+		p.read(1)
+		subs = append(subs, p)
+	}
+	pub := dialPS(t, addr)
+	b.ResetTimer()
+	done := make(chan struct{})
+	for _, p := range subs {
+		go func(p *psConn) {
+			p.read(b.N)
+			done <- struct{}{}
+		}(p)
+	}
+	const window = 256
+	sent := 0
+	for sent < b.N {
+		n := min(window, b.N-sent)
+		for i := 0; i < n; i++ {
+			pub.send("PUBLISH", "bench", "payload-0123456789")
+		}
+		pub.read(n)
+		sent += n
+	}
+	for range subs {
+		<-done
+	}
+}

@@ -68,6 +68,14 @@ func ksCommand(r *rand.Rand) []string {
 		{"SETBIT", "b0", fmt.Sprint(r.Intn(40)), fmt.Sprint(r.Intn(2))}, {"BITOP", "OR", "b0", "b0", s},
 		{"BITFIELD", "b0", "INCRBY", "u8", "0", "3"}, {"PFADD", "p0", m(), m()}, {"PFMERGE", "p0", "p0"},
 		{"PFCOUNT", "p0"},
+		// edge cases: other databases, past deadlines, no-op writes
+		{"MOVE", s, "1"}, {"COPY", l, ksPick(r, "l"), "DB", "1", "REPLACE"}, {"GETEX", s, "PXAT", "1"},
+		{"RENAME", s, s}, {"EXPIRE", h, "2000", "GT"}, {"PEXPIREAT", t, "1"}, {"LPOP", l, "0"},
+		{"ZADD", z, "GT", "CH", n(), m()}, {"ZADD", z, "XX", n(), m()}, {"SMOVE", t, t, m()},
+		{"SETRANGE", s, "3", ""}, {"HDEL", h, m(), m(), m(), m(), m(), m()}, {"SINTERSTORE", t, "nokey"},
+		{"ZINTERSTORE", z, "1", "nokey"}, {"SORT", "nokey", "STORE", l}, {"BITOP", "AND", s, "nokey"},
+		{"GEOSEARCHSTORE", z, "nokey", "FROMLONLAT", "13", "38", "BYRADIUS", "5", "km"}, {"PFMERGE", "p0"},
+		{"LINSERT", l, "AFTER", "nosuch", m()}, {"LSET", l, "-1", m()}, {"INCRBYFLOAT", s, "1e3"},
 	}
 	return cmds[r.Intn(len(cmds))]
 }

@@ -137,6 +137,9 @@ func cmdSetbit(c *Ctx) error {
 		nb[byteIdx] = nb[byteIdx]&^(1<<sh) | byte(on)<<sh
 	}
 	bitStore(c, key, it, found, nb, changed)
+	if changed {
+		c.Notify(NotifyString, "setbit", key)
+	}
 	c.Int(int64(old))
 	return nil
 }
@@ -277,10 +280,13 @@ func cmdBitop(c *Ctx) error {
 	res := datatypes.BitOpApply(op, srcs)
 	dest := c.Arg(2)
 	if res == nil {
-		c.Delete(dest)
+		if c.Delete(dest) {
+			c.Notify(NotifyGeneric, "del", dest)
+		}
 	} else {
 		// The destination is replaced whatever its type, and loses its TTL.
 		c.Set(dest, Item{Str: res, Enc: EncRaw})
+		c.Notify(NotifyString, "set", dest)
 	}
 	c.Int(int64(len(res)))
 	return nil

@@ -97,7 +97,7 @@ func bitfieldGeneric(c *Ctx, ro bool) error {
 	if !readonly {
 		b, grown = bitGrow(b, found, highest)
 	}
-	changes := 0
+	changes, writes := 0, 0
 	c.Array(len(ops))
 	for _, op := range ops {
 		if op.opcode == bfGet {
@@ -152,6 +152,7 @@ func bitfieldGeneric(c *Ctx, ro bool) error {
 			continue
 		}
 		c.Int(int64(reply))
+		writes++ // Redis 7.0 announces any executed write, changed or not
 		datatypes.BitfieldSet(b, op.offset, op.width, newv)
 		if grown || oldv != newv {
 			changes++
@@ -159,6 +160,9 @@ func bitfieldGeneric(c *Ctx, ro bool) error {
 	}
 	if !readonly {
 		bitStore(c, key, it, found, b, changes > 0)
+		if writes > 0 {
+			c.Notify(NotifyString, "setbit", key)
+		}
 	}
 	return nil
 }

@@ -25,6 +25,16 @@ type Ctx struct {
 	// (QUORIS.UNBLOCK). As in Redis, a key of the wrong type is skipped
 	// rather than answered WRONGTYPE: the client stays blocked on it.
 	unblocking bool
+	// emptied holds keys whose collection a write emptied and removed:
+	// Redis announces "del" after the command's own event (lpop, then
+	// del), so Notify sends it after that event, and exec at the end of
+	// the command for any left. Only filled when notifications are on.
+	emptied []dbKey
+}
+
+type dbKey struct {
+	db  int
+	key string
 }
 
 // Out returns the reply written so far.
@@ -70,6 +80,9 @@ func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 		// already expired when watched has not changed by being removed.
 		db.remove(key, it.Version)
 		c.f.stats.ExpiredKeys.Add(1)
+		if c.f.settings.notify&NotifyExpired != 0 {
+			c.NotifyIn(c.indexOf(db), NotifyExpired, "expired", key)
+		}
 	}
 	return Item{}, false
 }
@@ -117,11 +130,17 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 && !keepsEmpty(coll) {
 		// Redis never keeps an empty collection: removing the last
 		// element removes the key.
-		db.remove(key, c.Index)
+		if _, ok := db.remove(key, c.Index); ok && c.f.settings.notify&NotifyGeneric != 0 {
+			c.emptied = append(c.emptied, dbKey{c.indexOf(db), key})
+		}
 		return
 	}
 	e, prev := db.put(key, it)
 	c.f.stamp(e, prev, c.Now)
+	if c.f.settings.notify&NotifyNew != 0 && (prev == nil || (prev.exp != 0 && prev.exp <= c.Now)) {
+		// Redis's dbAdd: a key that did not exist (or had expired).
+		c.NotifyIn(c.indexOf(db), NotifyNew, "new", key)
+	}
 	if c.f.onWrite.Load() != nil {
 		idx := c.DBIndex
 		if db != c.DB {
@@ -129,6 +148,14 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 		}
 		c.f.noteWritten(Written{DB: idx, Key: key})
 	}
+}
+
+// indexOf is the index of db, c.DB's without a search.
+func (c *Ctx) indexOf(db *DB) int {
+	if db == c.DB {
+		return c.DBIndex
+	}
+	return c.f.dbIndex(db)
 }
 
 // wakeDB tells clients blocked on any key of database i that it may now

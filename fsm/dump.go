@@ -158,15 +158,19 @@ func cmdRestore(c *Ctx) error {
 	}
 	if ttl != 0 && ttl <= c.Now {
 		// Already expired: the old value (REPLACE) goes, nothing is added.
-		if o.replace {
-			c.Delete(key)
+		if o.replace && c.Delete(key) {
+			c.Notify(NotifyGeneric, "del", key)
 		}
 		c.OK()
 		return nil
 	}
 	it := restoredItem(c, v)
 	it.ExpireAt = ttl
+	if o.replace {
+		c.Delete(key) // as Redis: deleted, then added anew ("new")
+	}
 	c.Set(key, it)
+	c.Notify(NotifyGeneric, "restore", key)
 	c.OK()
 	return nil
 }

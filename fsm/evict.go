@@ -96,6 +96,7 @@ func (f *FSM) applyEvict(c *Ctx) {
 		if _, ok := c.DB.remove(string(k), c.Index); ok {
 			n++
 			f.stats.EvictedKeys.Add(1)
+			c.Notify(NotifyEvicted, "evicted", string(k))
 		}
 	}
 	c.Int(n)
@@ -128,7 +129,7 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 	}
 	samples := int(max(1, f.settings.int("maxmemory-samples")))
 	lfu := f.access.lfu.Load()
-	chosen := map[string]bool{}
+	chosen := map[dbKey]bool{}
 	out := map[int][][]byte{}
 	if p.kind == 't' {
 		return f.soonestDeadlines(over, limit)
@@ -145,7 +146,7 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 			}
 			for i := 0; i < samples; i++ {
 				e := f.sampleEntry(d, p.volatile, r.IntN(pool))
-				if e == nil || chosen[dbKey(db, e.key())] {
+				if e == nil || chosen[dbKey{db, e.key()}] {
 					continue
 				}
 				s := evictSample{key: e.key(), db: db, size: datasetSize(e)}
@@ -167,14 +168,13 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 		if best == nil {
 			break
 		}
-		chosen[dbKey(best.db, best.key)] = true
+		chosen[dbKey{best.db, best.key}] = true
 		out[best.db] = append(out[best.db], []byte(best.key))
 		over -= best.size
 	}
 	return out
 }
 
-func dbKey(db int, key string) string { return string(rune('0'+db)) + "\x00" + key }
 
 // sampleEntry is the i-th entry of d's keyspace (or of its TTL index):
 // the first of a bucket of colliding keys stands for the bucket.

@@ -42,8 +42,9 @@ type FSM struct {
 
 	scripts scriptState // script cache and function libraries: replicated
 
-	onWrite atomic.Pointer[func([]Written)] // see OnWrite
-	written []Written                       // keys stored by the apply in progress
+	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
+	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
+	written   []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
 	// in this run (see SetProposedHere): only there do the reads it carries
 	// count as keyspace hits and misses.
@@ -359,6 +360,9 @@ func (f *FSM) exec(c *Ctx, write bool) {
 		if err := cmd.Run(c); err != nil {
 			c.Rewind(mark)
 			c.Error(err)
+		}
+		if len(c.emptied) > 0 {
+			c.flushEmptied()
 		}
 	}
 }

@@ -35,6 +35,7 @@ type geoQuery struct {
 	count                         int64
 	storeKey                      string
 	store, storeDist              bool
+	storeEvent                    string // georadiusstore or geosearchstore
 }
 
 // georadiusGeneric serves GEORADIUS, GEORADIUSBYMEMBER, their _RO forms,
@@ -80,9 +81,15 @@ func georadiusGeneric(c *Ctx, srcIdx int, flags int) error {
 	if err := geoOptions(c, z, flags, baseArgs, &q); err != nil {
 		return err
 	}
+	q.storeEvent = "georadiusstore"
+	if flags&geoSearch != 0 {
+		q.storeEvent = "geosearchstore"
+	}
 	if z == nil {
 		if q.store {
-			c.Delete(q.storeKey)
+			if c.Delete(q.storeKey) {
+				c.Notify(NotifyGeneric, "del", q.storeKey)
+			}
 			c.Int(0)
 		} else {
 			c.Array(0)
@@ -323,5 +330,5 @@ func geoStore(c *Ctx, q *geoQuery, points []geoPoint) {
 		}
 	}
 	z.FitListpack(c.Limits())
-	zsetStore(c, q.storeKey, z)
+	zsetStore(c, q.storeKey, z, q.storeEvent)
 }

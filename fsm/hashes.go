@@ -102,6 +102,7 @@ func hashSetGeneric(c *Ctx, hmset bool) error {
 		}
 	}
 	c.Set(key, it)
+	c.Notify(NotifyHash, "hset", key)
 	if hmset {
 		c.OK()
 	} else {
@@ -126,6 +127,7 @@ func cmdHsetnx(c *Ctx) error {
 	h.TryConversion(c.Args[2:4], c.Limits())
 	h.Set(field, c.Arg(3), c.Limits())
 	c.Set(key, it)
+	c.Notify(NotifyHash, "hset", key)
 	c.Int(1)
 	return nil
 }
@@ -214,6 +216,7 @@ func cmdHdel(c *Ctx) error {
 	}
 	if deleted > 0 {
 		c.Set(key, it)
+		c.Notify(NotifyHash, "hdel", key)
 	}
 	c.Int(deleted)
 	return nil
@@ -284,6 +287,7 @@ func cmdHincrby(c *Ctx) error {
 	h, it, _ := hashWrite(c, key)
 	h.Set(field, strconv.FormatInt(sum, 10), c.Limits())
 	c.Set(key, it)
+	c.Notify(NotifyHash, "hincrby", key)
 	c.Int(sum)
 	return nil
 }
@@ -317,6 +321,7 @@ func cmdHincrbyfloat(c *Ctx) error {
 	h, it, _ := hashWrite(c, key)
 	h.Set(field, nv, c.Limits())
 	c.Set(key, it)
+	c.Notify(NotifyHash, "hincrbyfloat", key)
 	c.BulkString(nv)
 	return nil
 }

@@ -101,6 +101,7 @@ func cmdPfadd(c *Ctx) error {
 	datatypes.HLLInvalidate(w)
 	it.Str, it.Enc = w, EncRaw
 	c.Set(key, it)
+	c.Notify(NotifyString, "pfadd", key)
 	c.Int(1)
 	return nil
 }
@@ -185,6 +186,7 @@ func cmdPfmerge(c *Ctx) error {
 	datatypes.HLLInvalidate(w)
 	it.Str, it.Enc = w, EncRaw
 	c.Set(key, it)
+	c.Notify(NotifyString, "pfadd", key)
 	c.OK()
 	return nil
 }

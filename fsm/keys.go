@@ -142,6 +142,7 @@ func cmdDel(c *Ctx) error {
 	var n int64
 	for _, k := range c.Args[1:] {
 		if c.Delete(string(k)) {
+			c.Notify(NotifyGeneric, "del", string(k))
 			n++
 		}
 	}
@@ -329,14 +330,21 @@ func renameGeneric(c *Ctx, nx bool) error {
 		}
 		return nil
 	}
-	if _, exists := c.Lookup(dst); exists && nx {
+	_, exists := c.Lookup(dst)
+	if exists && nx {
 		c.Int(0)
 		return nil
 	}
-	c.Delete(src)
-	// The item carries its deadline along; put also drops the TTL the old
-	// destination had, if any.
+	if exists {
+		// Redis deletes the destination and adds the key anew: a
+		// "new" event either way.
+		c.Delete(dst)
+	}
+	// The item carries its deadline along.
 	c.Set(dst, it)
+	c.Delete(src)
+	c.Notify(NotifyGeneric, "rename_from", src)
+	c.Notify(NotifyGeneric, "rename_to", dst)
 	if nx {
 		c.Int(1)
 	} else {
@@ -372,9 +380,13 @@ func cmdCopy(c *Ctx) error {
 		c.Int(0)
 		return nil
 	}
-	if _, exists := c.lookupIn(dst, newKey); exists && !replace {
+	_, exists := c.lookupIn(dst, newKey)
+	if exists && !replace {
 		c.Int(0)
 		return nil
+	}
+	if exists {
+		c.DeleteIn(dst, newKey) // as Redis: deleted, then added anew
 	}
 	// Strings are immutable once stored, so the copy may share one; a
 	// collection is changed in place, so the copy gets its own (O(1) COW).
@@ -383,6 +395,7 @@ func cmdCopy(c *Ctx) error {
 		v = coll.Clone()
 	}
 	c.SetIn(dst, newKey, Item{Value: v, Str: it.Str, ExpireAt: it.ExpireAt, Enc: it.Enc, Gen: c.f.gen})
+	c.NotifyIn(c.indexOf(dst), NotifyGeneric, "copy_to", newKey)
 	c.Int(1)
 	return nil
 }
@@ -407,6 +420,8 @@ func cmdMove(c *Ctx) error {
 	}
 	c.SetIn(dst, key, it)
 	c.Delete(key)
+	c.Notify(NotifyGeneric, "move_from", key)
+	c.NotifyIn(c.indexOf(dst), NotifyGeneric, "move_to", key)
 	c.Int(1)
 	return nil
 }
@@ -504,9 +519,11 @@ func expireCmd(name string, relative, seconds bool) func(*Ctx) error {
 
 		if when <= c.Now {
 			c.Delete(key)
+			c.Notify(NotifyGeneric, "del", key)
 		} else {
 			it.ExpireAt = when
 			c.Set(key, it)
+			c.Notify(NotifyGeneric, "expire", key)
 		}
 		c.Int(1)
 		return nil
@@ -550,6 +567,7 @@ func cmdPersist(c *Ctx) error {
 	}
 	it.ExpireAt = 0
 	c.Set(key, it)
+	c.Notify(NotifyGeneric, "persist", key)
 	c.Int(1)
 	return nil
 }

@@ -250,6 +250,7 @@ func listPush(c *Ctx, left, xx bool) error {
 		listPushOne(l, bytes.Clone(v), left)
 	}
 	c.Set(key, it)
+	c.Notify(NotifyList, listEvent("push", left), key)
 	c.Int(int64(l.Len()))
 	return nil
 }
@@ -292,7 +293,16 @@ func listPop(c *Ctx, left bool) error {
 		c.Bulk(listPopOne(l, left))
 	}
 	c.Set(key, it)
+	c.Notify(NotifyList, listEvent("pop", left), key)
 	return nil
+}
+
+// listEvent is "lpush", "rpop" ...: the event names of list ends.
+func listEvent(op string, left bool) string {
+	if left {
+		return "l" + op
+	}
+	return "r" + op
 }
 
 func cmdLlen(c *Ctx) error {
@@ -393,6 +403,7 @@ func cmdLset(c *Ctx) error {
 	c.Own(&it)
 	it.Value.(listValue).Set(i, bytes.Clone(c.Args[3]))
 	c.Set(key, it)
+	c.Notify(NotifyList, "lset", key)
 	c.OK()
 	return nil
 }

@@ -44,6 +44,7 @@ func cmdLinsert(c *Ctx) error {
 	}
 	l.Insert(pivot, bytes.Clone(c.Args[4]))
 	c.Set(key, it)
+	c.Notify(NotifyList, "linsert", key)
 	c.Int(int64(l.Len()))
 	return nil
 }
@@ -72,6 +73,7 @@ func cmdLrem(c *Ctx) error {
 	removed := l.RemoveIf(toRemove, fromTail, func(v []byte) bool { return bytes.Equal(v, elem) })
 	if removed > 0 {
 		c.Set(key, it)
+		c.Notify(NotifyList, "lrem", key)
 	}
 	c.Int(removed)
 	return nil
@@ -103,6 +105,7 @@ func cmdLtrim(c *Ctx) error {
 	l.Trim(int(left), int(right))
 	// Redis signals the key as modified even when nothing was trimmed.
 	c.Set(key, it)
+	c.Notify(NotifyList, "ltrim", key)
 	c.OK()
 	return nil
 }
@@ -234,6 +237,8 @@ func listMove(c *Ctx, fromLeft, toLeft bool) error {
 	if src == dst {
 		listPushOne(sl, v, toLeft)
 		c.Set(src, sit)
+		c.Notify(NotifyList, listEvent("push", toLeft), dst)
+		c.Notify(NotifyList, listEvent("pop", fromLeft), src)
 		c.Bulk(v)
 		return nil
 	}
@@ -245,6 +250,8 @@ func listMove(c *Ctx, fromLeft, toLeft bool) error {
 	listPushOne(dit.Value.(listValue).List, v, toLeft)
 	c.Set(dst, dit)
 	c.Set(src, sit)
+	c.Notify(NotifyList, listEvent("push", toLeft), dst)
+	c.Notify(NotifyList, listEvent("pop", fromLeft), src)
 	c.Bulk(v)
 	return nil
 }
@@ -313,6 +320,7 @@ func listPopFirst(c *Ctx, keys [][]byte, left bool, count int64) error {
 			c.Bulk(listPopOne(l, left))
 		}
 		c.Set(key, it)
+		c.Notify(NotifyList, listEvent("pop", left), key)
 		return nil
 	}
 	c.NullArray()

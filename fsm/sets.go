@@ -114,6 +114,7 @@ func cmdSadd(c *Ctx) error {
 	}
 	if added > 0 {
 		c.Set(key, it)
+		c.Notify(NotifySet, "sadd", key)
 	}
 	c.Int(added)
 	return nil
@@ -139,6 +140,7 @@ func cmdSrem(c *Ctx) error {
 	}
 	if deleted > 0 {
 		c.Set(key, it)
+		c.Notify(NotifySet, "srem", key)
 	}
 	c.Int(deleted)
 	return nil
@@ -230,6 +232,7 @@ func cmdSpop(c *Ctx) error {
 		m := s.At(rng.IntN(int(size)))
 		s.Remove(m)
 		c.Set(key, it)
+		c.Notify(NotifySet, "spop", key)
 		c.BulkString(m)
 	case count >= size:
 		// Redis answers with SUNION of the one set, so the reply comes in
@@ -237,6 +240,8 @@ func cmdSpop(c *Ctx) error {
 		// intset), and then deletes the key.
 		setReply(c, setUnionOf([]*datatypes.Set{s}, c.Limits()))
 		c.Delete(key)
+		c.Notify(NotifySet, "spop", key)
+		c.Notify(NotifyGeneric, "del", key)
 	case (size-count)*spopMoveStrategyMul > count:
 		c.Array(int(count))
 		for ; count > 0; count-- {
@@ -245,6 +250,7 @@ func cmdSpop(c *Ctx) error {
 			c.BulkString(m)
 		}
 		c.Set(key, it)
+		c.Notify(NotifySet, "spop", key)
 	default:
 		var kept *datatypes.Set
 		for remaining := size - count; remaining > 0; remaining-- {
@@ -260,6 +266,7 @@ func cmdSpop(c *Ctx) error {
 		// from them alone (a hashtable can become an intset here).
 		it.Value = setValue{kept}
 		c.Set(key, it)
+		c.Notify(NotifySet, "spop", key)
 	}
 	return nil
 }
@@ -344,6 +351,7 @@ func cmdSmove(c *Ctx) error {
 	src, srcIt, _ := setOwn(c, srcKey)
 	src.Remove(m)
 	c.Set(srcKey, srcIt)
+	c.Notify(NotifySet, "srem", srcKey)
 	var dstIt Item
 	if dst == nil {
 		dst = datatypes.NewSetFor(m)
@@ -353,6 +361,7 @@ func cmdSmove(c *Ctx) error {
 	}
 	if dst.Add(m, c.Limits()) {
 		c.Set(dstKey, dstIt)
+		c.Notify(NotifySet, "sadd", dstKey)
 	}
 	c.Int(1)
 	return nil

@@ -3,6 +3,7 @@ package fsm
 import (
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/quoris/quoris/datatypes"
 )
@@ -29,11 +30,14 @@ func setLoad(c *Ctx, keys [][]byte) (sets []*datatypes.Set, missing bool, err er
 func setStore(c *Ctx, result *datatypes.Set) {
 	dst := c.Arg(1)
 	if result.Len() == 0 {
-		c.Delete(dst)
+		if c.Delete(dst) {
+			c.Notify(NotifyGeneric, "del", dst)
+		}
 		c.Int(0)
 		return
 	}
 	c.Set(dst, c.NewItem(setValue{result}))
+	c.Notify(NotifySet, strings.ToLower(string(c.Args[0])), dst)
 	c.Int(int64(result.Len()))
 }
 

@@ -57,7 +57,8 @@ func IsReplicatedSetting(name string) bool {
 type settings struct {
 	vals      map[string]string
 	limits    datatypes.Limits
-	maxmemory int64 // parsed: every denyoom write compares with it
+	maxmemory int64       // parsed: every denyoom write compares with it
+	notify    NotifyClass // notify-keyspace-events, parsed: Ctx.Notify's one check
 }
 
 func newSettings() settings {
@@ -91,6 +92,7 @@ func (s *settings) set(name, value string) {
 		ZSetMaxListpackValue:   s.int("zset-max-listpack-value"),
 		HLLSparseMaxBytes:      s.int("hll-sparse-max-bytes"),
 	}
+	s.notify = parseNotify(s.get("notify-keyspace-events"))
 }
 
 // clone copies the values for a snapshot.
@@ -111,11 +113,36 @@ func (f *FSM) Setting(name string) string {
 	if !IsReplicatedSetting(name) {
 		return ""
 	}
-	return f.settings.get(redisconf.Lookup(name).Name)
+	return notifyDisplay(f.settings.get(redisconf.Lookup(name).Name))
 }
 
 // Setting returns a replicated setting's value as of this entry.
-func (c *Ctx) Setting(name string) string { return c.f.settings.get(name) }
+func (c *Ctx) Setting(name string) string { return notifyDisplay(c.f.settings.get(name)) }
+
+// Redis prints notify-keyspace-events "A" without the "n" class, which is
+// not part of A, yet keeps announcing new keys: "KEAn" reads back "AKE".
+// The stored value keeps the n ("AKEn") so every node, and a node
+// restored from a snapshot, sends the same events; CONFIG GET shows
+// Redis's text.
+const notifyName = "notify-keyspace-events"
+
+// notifyKeepNew is the stored form of a normalized value whose raw text
+// had n along with A.
+func notifyKeepNew(normalized, raw string) string {
+	if strings.HasPrefix(normalized, "A") && parseNotify(raw)&NotifyNew != 0 {
+		return normalized + "n"
+	}
+	return normalized
+}
+
+// notifyDisplay is Redis's text of a stored value (any other setting's
+// value passes unchanged: only notify's can start with A and end with n).
+func notifyDisplay(v string) string {
+	if len(v) > 1 && v[0] == 'A' && v[len(v)-1] == 'n' {
+		return v[:len(v)-1]
+	}
+	return v
+}
 
 // SettingInt is Setting for an integer setting (0 if it is not one).
 func (c *Ctx) SettingInt(name string) int64 { return c.f.settings.int(name) }
@@ -147,6 +174,9 @@ func cmdQuorisConfig(c *Ctx) error {
 		if err != nil {
 			return failed(args[i], err)
 		}
+		if p.Name == notifyName {
+			v = notifyKeepNew(v, string(args[i+1]))
+		}
 		changes = append(changes, change{p.Name, v})
 	}
 	for _, ch := range changes {
@@ -170,6 +200,9 @@ func (s *settings) restore(name, value string) error {
 	}
 	p := redisconf.Lookup(name)
 	v, err := p.Normalize(s.get(p.Name), value)
+	if p.Name == notifyName && err == nil {
+		v = notifyKeepNew(v, value)
+	}
 	if err != nil || v != value {
 		return fmt.Errorf("%w: setting %s = %q", snapshot.ErrCorrupt, name, value)
 	}

@@ -223,7 +223,9 @@ func cmdSort(c *Ctx, readonly bool) error {
 	}
 	dst := string(o.store)
 	if outLen <= 0 {
-		c.Delete(dst)
+		if c.Delete(dst) {
+			c.Notify(NotifyGeneric, "del", dst)
+		}
 		c.Int(0)
 		return nil
 	}
@@ -239,6 +241,7 @@ func cmdSort(c *Ctx, readonly bool) error {
 		}
 	}
 	c.Set(dst, c.NewItem(listValue{l}))
+	c.Notify(NotifyList, "sortstore", dst)
 	c.Int(outLen)
 	return nil
 }

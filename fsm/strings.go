@@ -132,9 +132,15 @@ func cmdGetex(c *Ctx) error {
 	case o.hasExpire():
 		it.ExpireAt = deadline
 		strStore(c, key, it)
+		if deadline <= c.Now {
+			c.Notify(NotifyGeneric, "del", key)
+		} else {
+			c.Notify(NotifyGeneric, "expire", key)
+		}
 	case o.persist && it.ExpireAt != 0:
 		it.ExpireAt = 0
 		c.Set(key, it)
+		c.Notify(NotifyGeneric, "persist", key)
 	}
 	return nil
 }
@@ -151,6 +157,7 @@ func cmdGetdel(c *Ctx) error {
 	}
 	c.Bulk(b)
 	c.Delete(key)
+	c.Notify(NotifyGeneric, "del", key)
 	return nil
 }
 
@@ -166,6 +173,7 @@ func cmdGetset(c *Ctx) error {
 		c.Null()
 	}
 	c.Set(key, Item{Str: c.Args[2]})
+	c.Notify(NotifyString, "set", key)
 	return nil
 }
 
@@ -196,6 +204,7 @@ func cmdMset(c *Ctx) error {
 	}
 	for j := 1; j < len(c.Args); j += 2 {
 		c.Set(string(c.Args[j]), Item{Str: c.Args[j+1]})
+		c.Notify(NotifyString, "set", string(c.Args[j]))
 	}
 	c.OK()
 	return nil
@@ -213,6 +222,7 @@ func cmdMsetnx(c *Ctx) error {
 	}
 	for j := 1; j < len(c.Args); j += 2 {
 		c.Set(string(c.Args[j]), Item{Str: c.Args[j+1]})
+		c.Notify(NotifyString, "set", string(c.Args[j]))
 	}
 	c.Int(1)
 	return nil
@@ -228,6 +238,7 @@ func cmdAppend(c *Ctx) error {
 	}
 	if !ok {
 		c.Set(key, Item{Str: add})
+		c.Notify(NotifyString, "append", key)
 		c.Int(int64(len(add)))
 		return nil
 	}
@@ -242,6 +253,7 @@ func cmdAppend(c *Ctx) error {
 	copy(nb[len(b):], add)
 	it.Str, it.Enc = nb, EncRaw
 	c.Set(key, it)
+	c.Notify(NotifyString, "append", key)
 	c.Int(int64(total))
 	return nil
 }
@@ -276,6 +288,7 @@ func cmdSetrange(c *Ctx) error {
 	}
 	it.Str, it.Enc = nb, EncRaw
 	c.Set(key, it)
+	c.Notify(NotifyString, "setrange", key)
 	c.Int(int64(len(nb)))
 	return nil
 }
@@ -300,6 +313,7 @@ func strIncrBy(c *Ctx, delta int64) error {
 	// Only the value changes: an existing TTL survives, as in Redis.
 	it.Str, it.Enc = datatypes.AppendInt(nil, v), EncAuto
 	c.Set(key, it)
+	c.Notify(NotifyString, "incrby", key)
 	c.Int(v)
 	return nil
 }
@@ -350,6 +364,7 @@ func cmdIncrbyfloat(c *Ctx) error {
 	nb := sum.AppendHuman(nil)
 	it.Str, it.Enc = nb, EncEmbstr
 	c.Set(key, it)
+	c.Notify(NotifyString, "incrbyfloat", key)
 	c.Bulk(nb)
 	return nil
 }

@@ -121,7 +121,11 @@ func cmdDelex(c *Ctx) error {
 	key := c.Arg(1)
 	switch len(c.Args) {
 	case 2:
-		c.Bool(c.Delete(key))
+		del := c.Delete(key)
+		if del {
+			c.Notify(NotifyGeneric, "del", key)
+		}
+		c.Bool(del)
 		return nil
 	case 4:
 	default:
@@ -145,6 +149,7 @@ func cmdDelex(c *Ctx) error {
 	}
 	if holds {
 		c.Delete(key)
+		c.Notify(NotifyGeneric, "del", key)
 	}
 	c.Bool(holds)
 	return nil

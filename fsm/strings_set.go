@@ -147,6 +147,10 @@ func strSetGeneric(c *Ctx, o strOpts, key string, val []byte, okReply, abortRepl
 		it.ExpireAt = deadline
 	}
 	strStore(c, key, it)
+	c.Notify(NotifyString, "set", key)
+	if deadline != 0 {
+		c.Notify(NotifyGeneric, "expire", key)
+	}
 	if !o.get {
 		okReply()
 	}

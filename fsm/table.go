@@ -103,6 +103,7 @@ func NewTable() *Table {
 		registerDump,
 		registerSort,
 		registerSettings,
+		registerPubSub,
 		registerScripting,
 		registerFunctions,
 		registerStreams,

@@ -146,14 +146,18 @@ func zsetOwn(c *Ctx, key string) (*datatypes.ZSet, Item, error) {
 }
 
 // zsetStore replaces the destination of a *STORE command with z, TTL
-// included, or deletes it when z is empty, and replies z's size.
-func zsetStore(c *Ctx, dst string, z *datatypes.ZSet) {
+// included, or deletes it when z is empty, and replies z's size. event is
+// what the store announces ("zunionstore", "geosearchstore" ...).
+func zsetStore(c *Ctx, dst string, z *datatypes.ZSet, event string) {
 	if z.Len() == 0 {
-		c.Delete(dst)
+		if c.Delete(dst) {
+			c.Notify(NotifyGeneric, "del", dst)
+		}
 		c.Int(0)
 		return
 	}
 	c.Set(dst, c.NewItem(zsetValue{z}))
+	c.Notify(NotifyZset, event, dst)
 	c.Int(int64(z.Len()))
 }
 
@@ -232,6 +236,7 @@ options:
 			if err != nil {
 				if added+updated > 0 {
 					c.Set(key, it)
+					c.Notify(NotifyZset, zaddEvent(f.incr), key)
 				}
 				return err
 			}
@@ -248,6 +253,7 @@ options:
 		}
 		if added+updated > 0 {
 			c.Set(key, it)
+			c.Notify(NotifyZset, zaddEvent(f.incr), key)
 		}
 	}
 	switch {
@@ -261,6 +267,13 @@ options:
 		c.Null()
 	}
 	return nil
+}
+
+func zaddEvent(incr bool) string {
+	if incr {
+		return "zincr"
+	}
+	return "zadd"
 }
 
 type zaddResult int
@@ -323,6 +336,7 @@ func cmdZrem(c *Ctx) error {
 	}
 	if deleted > 0 {
 		c.Set(key, it)
+		c.Notify(NotifyZset, "zrem", key)
 	}
 	c.Int(deleted)
 	return nil

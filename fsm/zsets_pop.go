@@ -91,6 +91,11 @@ func zpopGeneric(c *Ctx, keys [][]byte, max bool, count int64, emitKey, nested b
 		zsetScore(c, e.Score)
 	}
 	c.Set(key, it)
+	if max {
+		c.Notify(NotifyZset, "zpopmax", key)
+	} else {
+		c.Notify(NotifyZset, "zpopmin", key)
+	}
 	return nil
 }
 

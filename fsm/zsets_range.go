@@ -44,7 +44,7 @@ func (o *zrangeOut) finish(sizeHint int) {
 		for _, e := range o.items {
 			z.Insert(e.Member, e.Score, c.Limits())
 		}
-		zsetStore(c, c.Arg(1), z)
+		zsetStore(c, c.Arg(1), z, "zrangestore")
 		return
 	}
 	n := len(o.items)
@@ -315,6 +315,7 @@ func zremrangeGeneric(c *Ctx, kind zrangeKind) error {
 	}
 	if len(doomed) > 0 {
 		c.Set(key, it)
+		c.Notify(NotifyZset, zsetCmdName(c), key)
 	}
 	c.Int(int64(len(doomed)))
 	return nil

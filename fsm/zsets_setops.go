@@ -176,7 +176,7 @@ func zsetOpGeneric(c *Ctx, store bool, numkeysIdx int, op zsetOp, cardOnly bool)
 	}
 	if store {
 		dst.FitListpack(c.Limits())
-		zsetStore(c, c.Arg(1), dst)
+		zsetStore(c, c.Arg(1), dst, zsetCmdName(c))
 		return nil
 	}
 	n := dst.Len()

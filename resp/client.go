@@ -41,7 +41,11 @@ type client struct {
 	readonly     bool         // READONLY: serve reads from local state
 	peer         bool         // a follower's proxy connection: never re-proxy
 	tx           txState      // MULTI/WATCH state
-	pending      []pending    // replies not yet written, in command order
+	ps           *subscriber  // pub/sub state, nil until the first (P|S)SUBSCRIBE
+	// subs counts channels, patterns and shard channels (subKind order)
+	// for CLIENT LIST, which other connections run.
+	subs    [3]atomic.Int32
+	pending []pending // replies not yet written, in command order
 	// proxyPending: pending holds commands for another node, so a read
 	// may not be put in this node's log ahead of them.
 	proxyPending bool

@@ -242,8 +242,12 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 		cmd = "NULL"
 	}
 	multi := c.multiLen.Load()
-	// Redis's flag order: x (MULTI), b (blocked), U, r (READONLY), e, T.
+	// Redis's flag order: P (pub/sub), x (MULTI), b (blocked), U, r (READONLY), e, T.
 	flags := ""
+	subs, psubs, ssubs := c.subs[kindChannel].Load(), c.subs[kindPattern].Load(), c.subs[kindShard].Load()
+	if subs+psubs+ssubs > 0 {
+		flags += "P"
+	}
 	if multi >= 0 {
 		flags += "x"
 	}
@@ -286,7 +290,13 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = append(b, flags...)
 	b = append(b, " db="...)
 	b = strconv.AppendInt(b, int64(db), 10)
-	b = append(b, " sub=0 psub=0 ssub=0 multi="...)
+	b = append(b, " sub="...)
+	b = strconv.AppendInt(b, int64(subs), 10)
+	b = append(b, " psub="...)
+	b = strconv.AppendInt(b, int64(psubs), 10)
+	b = append(b, " ssub="...)
+	b = strconv.AppendInt(b, int64(ssubs), 10)
+	b = append(b, " multi="...)
 	b = strconv.AppendInt(b, int64(multi), 10)
 	b = append(b, " qbuf="...)
 	b = strconv.AppendInt(b, qbuf, 10)

@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -427,7 +428,13 @@ func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, key
 		return nil, nil, "ERR Invalid command specified"
 	}
 	sp = d.spec
-	if sp.FirstKey <= 0 && sp.Keys == nil {
+	specs := sp.KeySpecs
+	if specs == nil {
+		specs = data.KeySpecsOf(d.name)
+	}
+	if (sp.FirstKey <= 0 && sp.Keys == nil) || allNotKey(specs) {
+		// Redis's doesCommandHaveKeys: shard channels (SPUBLISH ...) sit
+		// where keys would, but every spec of theirs is not_key.
 		return nil, nil, "ERR The command has no key arguments"
 	}
 	if !sp.ArityOK(len(argv)) {
@@ -449,6 +456,15 @@ func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, key
 		return nil, nil, "ERR Invalid arguments specified for command"
 	}
 	return sp, keys, ""
+}
+
+func allNotKey(specs []fsm.KeySpec) bool {
+	for _, ks := range specs {
+		if !slices.Contains(ks.Flags, "not_key") {
+			return false
+		}
+	}
+	return len(specs) > 0
 }
 
 // commandGetKeys answers COMMAND GETKEYS and, withFlags, GETKEYSANDFLAGS:

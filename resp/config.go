@@ -264,8 +264,14 @@ func configSet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			// Redis would rebind; quoris listens where it started.
 			return appendErrStr(out, configSetErr(ch.arg, redisconf.ErrImmutable))
 		}
+		raw := ch.value
 		ch.value = v
 		if !ch.owned && fsm.IsReplicatedSetting(ch.name) {
+			if ch.name == "notify-keyspace-events" {
+				// The FSM normalizes it again, keeping the n class that
+				// Redis's text drops beside A (see fsm/settings.go).
+				v = raw
+			}
 			replicated = append(replicated, []byte(ch.name), []byte(v))
 		}
 	}

@@ -14,6 +14,9 @@ func connectionCommands() []*localCmd {
 	return []*localCmd{
 		{Spec: fsm.Spec{Name: "ping", Arity: -1, Flags: []string{"fast", "sentinel"}, Group: "connection", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				if cl.ps.active() && len(args) <= 2 {
+					return subscribedPing(cl, args, out)
+				}
 				switch len(args) {
 				case 1:
 					return redcon.AppendString(out, "PONG")

@@ -47,6 +47,12 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(errShuttingDown.Error())
 			continue
 		}
+		if msg := s.subscribedErr(cl, args); msg != "" {
+			s.flush(cl)
+			s.rejected(nil, "ERR")
+			conn.WriteError(msg)
+			continue
+		}
 		if cl.tx.active {
 			if lc := s.lookupLocal(args[0]); lc == nil || !txControl(lc.Name) {
 				readsBarriered = false

@@ -34,6 +34,7 @@ func localCommands() map[string]*localCmd {
 		replicationCommands(),
 		debugCommands(),
 		memoryCommands(),
+		pubsubCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

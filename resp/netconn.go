@@ -27,6 +27,32 @@ type netConn struct {
 	cmds     []redcon.Command
 	closed   bool
 	detached bool
+	// wmu serializes the command loop's replies with pub/sub messages
+	// pushed between them (pushWith): held from a batch of requests being
+	// read until its replies are flushed.
+	wmu     sync.Mutex
+	pushBuf []byte
+}
+
+// pushWith writes what fill appends (queued pub/sub frames) and flushes,
+// between two batches of the command loop. fill runs under the write lock
+// so a reply written meanwhile cannot overtake frames it took.
+func (c *netConn) pushWith(fill func([]byte) []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed || c.detached {
+		return net.ErrClosed
+	}
+	c.pushBuf = fill(c.pushBuf[:0])
+	if len(c.pushBuf) == 0 {
+		return nil
+	}
+	c.wr.WriteRaw(c.pushBuf)
+	err := c.wr.Flush()
+	if cap(c.pushBuf) > 64<<10 {
+		c.pushBuf = nil
+	}
+	return err
 }
 
 var _ redcon.Conn = (*netConn)(nil)
@@ -193,11 +219,14 @@ func (s *connServer) loop(c *netConn) error {
 		if err != nil {
 			var pe *ProtocolError
 			if errors.As(err, &pe) {
+				c.wmu.Lock()
 				c.wr.WriteError("ERR " + pe.Error())
 				_ = c.wr.Flush()
+				c.wmu.Unlock()
 			}
 			return err
 		}
+		c.wmu.Lock()
 		c.cmds = cmds
 		for len(c.cmds) > 0 && !c.closed && !c.detached {
 			cmd := c.cmds[0]
@@ -210,9 +239,12 @@ func (s *connServer) loop(c *netConn) error {
 			s.handler(c, cmd)
 		}
 		if c.detached || c.closed {
+			c.wmu.Unlock()
 			return nil
 		}
-		if err := c.wr.Flush(); err != nil {
+		err = c.wr.Flush()
+		c.wmu.Unlock()
+		if err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 // startRedisServer runs a real redis-server for differential tests, or
 // skips the test when it is not installed.
-func startRedisServer(t *testing.T) string {
+func startRedisServer(t testing.TB) string {
 	t.Helper()
 	return redistest.StartOrSkip(t, redistest.Quiet...)
 }

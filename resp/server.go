@@ -49,6 +49,7 @@ type Server struct {
 	started time.Time
 	peers   *peerPool
 	blocked *blockers
+	hub     *hub        // this node's pub/sub subscriptions
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
 	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
 
@@ -89,8 +90,10 @@ func New(opts Options, node *raftnode.Node) *Server {
 		clients: map[int64]*client{},
 		peers:   newPeerPool(node.RespAddr()),
 		blocked: newBlockers(),
+		hub:     newHub(),
 	}
 	node.FSM().OnWrite(s.blocked.written)
+	node.FSM().OnPublish(s.hub.publish)
 	s.local = localCommands()
 	s.ops = newOpsStats(s.commandNames())
 	s.opsStop = make(chan struct{})
@@ -188,6 +191,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
+	s.hub.dropClient(cl.ps)
 }
 
 // drainListener lets Close stop new connections while redcon keeps the

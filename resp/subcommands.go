@@ -56,6 +56,8 @@ func subcommandsOf(container string) []*subCmd {
 		return latencySubcommands()
 	case "memory":
 		return memorySubcommands()
+	case "pubsub":
+		return pubsubSubcommands()
 	}
 	return nil
 }

@@ -20,13 +20,13 @@ import (
 // startTestServer runs a single-node quoris cluster (raft bootstrapped in
 // a temp dir) and its RESP server, and waits until the node leads and has
 // published its client address. Everything stops at the end of the test.
-func startTestServer(t *testing.T) (string, *Server) {
+func startTestServer(t testing.TB) (string, *Server) {
 	t.Helper()
 	return startTestServerWith(t, newFakeSettings())
 }
 
 // startTestServerWith is startTestServer with the given Settings (nil: none).
-func startTestServerWith(t *testing.T, settings Settings) (string, *Server) {
+func startTestServerWith(t testing.TB, settings Settings) (string, *Server) {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	respAddr := freeAddr(t)
@@ -81,7 +81,7 @@ func startTestServerWith(t *testing.T, settings Settings) (string, *Server) {
 }
 
 // freeAddr reserves a loopback port long enough to learn its number.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

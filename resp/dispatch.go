@@ -68,7 +68,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.setLast(lc.Name)
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
-			conn.WriteRaw(cl.buf)
+			cl.writeReply(args, cl.buf)
 			name := cl.last()
 			s.afterLocal(name, cl.buf) // first: a new slow log threshold applies to this CONFIG SET
 			s.called(s.ops.stat(name), cl, args, start, cl.buf)
@@ -112,7 +112,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				readsBarriered = true
 			}
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
-			conn.WriteRaw(cl.buf)
+			cl.writeReply(args, cl.buf)
 			s.called(st, cl, args, start, cl.buf)
 		case writes && s.node.IsLeader() && c.Has("blocking"):
 			readsBarriered = false
@@ -121,7 +121,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			reply := s.block(cl, c, args, db)
 			cl.blocked.Store(false)
 			if reply != nil {
-				conn.WriteRaw(reply)
+				cl.writeReply(args, reply)
 			}
 			// Time spent waiting for data is not execution time: Redis
 			// leaves it out of the slow log and latency figures too.
@@ -212,11 +212,11 @@ func (s *Server) flush(cl *client) {
 				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			default:
-				cl.conn.WriteRaw(reply)
+				cl.writeReply(p[i].args, reply)
 			}
 			s.called(p[i].st, cl, p[i].args, p[i].start, reply)
 		default:
-			cl.conn.WriteRaw(p[i].reply)
+			cl.writeReply(p[i].args, p[i].reply)
 		}
 		i++
 	}

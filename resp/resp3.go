@@ -13,15 +13,16 @@ import (
 type shapeKind uint8
 
 const (
-	kAny      shapeKind = iota // nulls become '_', nested values likewise
-	kArray                     // an array whose elements have shape elem
-	kSet                       // an array sent as a set ('~')
-	kMap                       // a flat key/value array sent as a map ('%')
-	kPairs                     // a flat array of 2N sent as N two-element arrays, the second of shape elem
-	kTuple                     // an array whose elements have the shapes of items, by position
-	kDouble                    // a bulk string holding a double, sent as ','
-	kVerbatim                  // a bulk string sent as a verbatim "txt" string ('=')
-	kRaw                       // already RESP3 (EXEC converts its elements itself)
+	kAny             shapeKind = iota // nulls become '_', nested values likewise
+	kArray                            // an array whose elements have shape elem
+	kSet                              // an array sent as a set ('~')
+	kMap                              // a flat key/value array sent as a map ('%')
+	kPairs                            // a flat array of 2N sent as N two-element arrays, the second of shape elem
+	kTuple                            // an array whose elements have the shapes of items, by position
+	kDouble                           // a bulk string holding a double, sent as ','
+	kVerbatim                         // a bulk string sent as a verbatim "txt" string ('=')
+	kRaw                              // already RESP3 (EXEC converts its elements itself)
+	kArrayOrEmptySet                  // an array, except that an empty one is sent as an empty set (COMMAND INFO's subcommands)
 )
 
 // shape describes a reply: elem is the shape of array/set elements and map
@@ -162,6 +163,15 @@ func emitR3(dst []byte, v r2, sh *shape) []byte {
 	}
 	// An array.
 	switch sh.kind {
+	case kArrayOrEmptySet:
+		if len(v.kids) == 0 {
+			return append(dst, '~', '0', '\r', '\n')
+		}
+		dst = appendHeader(dst, '*', len(v.kids))
+		for _, k := range v.kids {
+			dst = emitR3(dst, k, sh.elem)
+		}
+		return dst
 	case kSet:
 		dst = appendHeader(dst, '~', len(v.kids))
 		for _, k := range v.kids {

@@ -56,10 +56,11 @@ var (
 
 func init() {
 	cmdInfoShape.items = []*shape{anyShape, anyShape, setShape, anyShape, anyShape, anyShape, setShape, setShape,
-		{kind: kArray, elem: keySpecShape}, {kind: kArray, elem: cmdInfoShape}}
+		{kind: kSet, elem: keySpecShape}, {kind: kArrayOrEmptySet, elem: cmdInfoShape}}
 	cmdArgShape.fields = map[string]*shape{"flags": {kind: kArray}, "arguments": {kind: kArray, elem: cmdArgShape}}
 	cmdDocShape.fields = map[string]*shape{
 		"doc_flags":   setShape,
+		"history":     setShape,
 		"arguments":   {kind: kArray, elem: cmdArgShape},
 		"subcommands": cmdDocsShape,
 	}

@@ -211,18 +211,26 @@ func readNode3(rd *bufio.Reader, depth int) (node3, error) {
 	return node3{}, fmt.Errorf("bad type %q", n.typ)
 }
 
-// canon is n's bytes with the elements of sets in sorted order (Redis
-// leaves a set's order unspecified).
+// canon is n's bytes with the elements of sets and the pairs of maps in
+// sorted order (Redis leaves their order unspecified: dict iteration).
 func (n node3) canon() string {
-	if len(n.kids) == 0 && n.typ != '~' {
+	if len(n.kids) == 0 {
 		return n.raw
 	}
 	kids := make([]string, len(n.kids))
 	for i, k := range n.kids {
 		kids[i] = k.canon()
 	}
-	if n.typ == '~' {
+	switch n.typ {
+	case '~':
 		sort.Strings(kids)
+	case '%':
+		pairs := make([]string, 0, len(kids)/2)
+		for i := 0; i+1 < len(kids); i += 2 {
+			pairs = append(pairs, kids[i]+kids[i+1])
+		}
+		sort.Strings(pairs)
+		kids = pairs
 	}
 	head := n.raw[:strings.Index(n.raw, "\r\n")+2]
 	return head + strings.Join(kids, "")

@@ -178,7 +178,18 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	}
 	out = redcon.AppendArray(out, len(tx.queue))
 	// EXEC's shape is raw: for a RESP3 client each element is converted
-	// here by its own command (a queued HELLO switches the ones after it).
+	// here by its own command .
+	if cl.proto.Load() != 3 {
+		for _, q := range tx.queue {
+			if q.local != nil {
+				out = q.local.run(s, cl, q.args, out)
+				continue
+			}
+			out = append(out, replies[0]...)
+			replies = replies[1:]
+		}
+		return out
+	}
 	var one []byte
 	for _, q := range tx.queue {
 		if q.local != nil {
@@ -187,11 +198,7 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			one = append(one[:0], replies[0]...)
 			replies = replies[1:]
 		}
-		if cl.proto.Load() == 3 {
-			out = appendRESP3(out, q.args, one)
-		} else {
-			out = append(out, one...)
-		}
+		out = appendRESP3(out, q.args, one)
 	}
 	return out
 }

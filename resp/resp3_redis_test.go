@@ -13,6 +13,7 @@ import (
 // quoris after HELLO 3 on both and compares the replies byte for byte
 // (sets and maps compared as unordered), or by their type skeleton where the
 // values legitimately differ (ids, times, memory figures, server text).
+// "~ " compares types only, "% " the types of a map's common fields.
 // A fixed script covers every command family's reply shapes; a seeded
 // random run (RESP3_SEED to replay another) adds thousands more.
 func TestRESP3MatchesRedis(t *testing.T) {
@@ -27,10 +28,34 @@ func TestRESP3MatchesRedis(t *testing.T) {
 		t.Helper()
 		n++
 		mode, args := "exact", strings.Fields(line)
-		if strings.HasPrefix(line, "~ ") {
+		switch {
+		case strings.HasPrefix(line, "~ "):
 			mode, args = "skeleton", args[1:]
+		case strings.HasPrefix(line, "% "):
+			mode, args = "fields", args[1:]
 		}
 		r, q := readNode(t, rc, args...), readNode(t, qc, args...)
+		if mode == "fields" {
+			// A map whose fields differ (MEMORY STATS): the fields both
+			// have must have the same types.
+			rf, qf := mapFields(r), mapFields(q)
+			if r.typ != '%' || q.typ != '%' {
+				t.Errorf("%s: redis %q, quoris %q: want maps", line, r.typ, q.typ)
+			}
+			common := 0
+			for k, v := range qf {
+				if w, ok := rf[k]; ok {
+					common++
+					if v != w {
+						t.Errorf("%s: field %s: redis %s, quoris %s", line, k, w, v)
+					}
+				}
+			}
+			if common == 0 {
+				t.Errorf("%s: no common fields", line)
+			}
+			return
+		}
 		if mode == "skeleton" {
 			if r.skeleton() != q.skeleton() {
 				t.Errorf("%s: types differ:\nredis  %s\nquoris %s\n(raw redis %.300q\n quoris %.300q)", line, r.skeleton(), q.skeleton(), r.raw, q.raw)
@@ -51,6 +76,15 @@ func TestRESP3MatchesRedis(t *testing.T) {
 		check(g.command())
 	}
 	t.Logf("%d commands compared", n)
+}
+
+// mapFields is a map reply's fields and the types of their values.
+func mapFields(n node3) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(n.kids); i += 2 {
+		m[n.kids[i].text] = string(n.kids[i+1].typ)
+	}
+	return m
 }
 
 func readNode(t *testing.T, r *rawConn, args ...string) node3 {
@@ -78,7 +112,8 @@ func envSeed3(name string, def uint64) uint64 {
 	return def
 }
 
-// resp3Script: one line per command; "~ " compares types only.
+// resp3Script: one line per command; "~ " compares types only, "% " the
+// types of the fields both maps have.
 const resp3Script = `
 FLUSHALL
 GET nokey
@@ -226,6 +261,13 @@ CLIENT GETNAME
 ~ LATENCY DOCTOR
 ~ MEMORY DOCTOR
 LATENCY LATEST
+% MEMORY STATS
+LATENCY HISTOGRAM nosuch
+~ MEMORY USAGE s1
+SLOWLOG GET 0
+~ ROLE
+OBJECT FREQ nokey
+MEMORY USAGE nokey
 ~ TIME
 ECHO e
 PING

@@ -50,6 +50,17 @@ func TestAppendRESP3(t *testing.T) {
 		{"COMMAND DOCS get", "*2\r\n$3\r\nget\r\n*4\r\n$7\r\nsummary\r\n$1\r\nx\r\n$9\r\narguments\r\n*1\r\n*2\r\n$4\r\nname\r\n$3\r\nkey\r\n",
 			"%1\r\n$3\r\nget\r\n%2\r\n$7\r\nsummary\r\n$1\r\nx\r\n$9\r\narguments\r\n*1\r\n%1\r\n$4\r\nname\r\n$3\r\nkey\r\n"},
 		{"EXEC", "*1\r\n%0\r\n", "*1\r\n%0\r\n"},
+		// Pairs taken from redis-server 7.0.15 (RESP2 reply, then RESP3).
+		{"CLUSTER NODES", "$5\r\nn :1\n\r\n", "=9\r\ntxt:n :1\n\r\n"},
+		{"CLUSTER SHARDS", "*1\r\n*4\r\n$5\r\nslots\r\n*0\r\n$5\r\nnodes\r\n*1\r\n*4\r\n$2\r\nid\r\n$1\r\ne\r\n$4\r\nport\r\n:16380\r\n",
+			"*1\r\n%2\r\n$5\r\nslots\r\n*0\r\n$5\r\nnodes\r\n*1\r\n%2\r\n$2\r\nid\r\n$1\r\ne\r\n$4\r\nport\r\n:16380\r\n"},
+		{"LATENCY HISTOGRAM", "*2\r\n$5\r\nhello\r\n*4\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n*2\r\n:33\r\n:1\r\n",
+			"%1\r\n$5\r\nhello\r\n%2\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n%1\r\n:33\r\n:1\r\n"},
+		{"MEMORY STATS", "*6\r\n$4\r\ndb.0\r\n*2\r\n$1\r\na\r\n:1\r\n$18\r\ndataset.percentage\r\n$4\r\n94.5\r\n$14\r\npeak.allocated\r\n:5\r\n",
+			"%3\r\n$4\r\ndb.0\r\n%1\r\n$1\r\na\r\n:1\r\n$18\r\ndataset.percentage\r\n,94.5\r\n$14\r\npeak.allocated\r\n:5\r\n"},
+		{"MEMORY MALLOC-STATS", "$1\r\nx\r\n", "=5\r\ntxt:x\r\n"},
+		{"COMMAND INFO get", "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*1\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*1\r\n+@read\r\n*0\r\n*1\r\n*2\r\n$5\r\nflags\r\n*1\r\n+RO\r\n*0\r\n",
+			"*1\r\n*10\r\n$3\r\nget\r\n:2\r\n~1\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~1\r\n+@read\r\n~0\r\n~1\r\n%1\r\n$5\r\nflags\r\n~1\r\n+RO\r\n~0\r\n"},
 		// A reply that does not fit its shape keeps its own type.
 		{"HGETALL h", "-WRONGTYPE x\r\n", "-WRONGTYPE x\r\n"},
 		{"HGETALL h", "*1\r\n$1\r\na\r\n", "*1\r\n$1\r\na\r\n"},

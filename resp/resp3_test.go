@@ -272,3 +272,30 @@ func fields(s string) [][]byte {
 	}
 	return out
 }
+
+// BenchmarkAppendRESP3 measures the conversion a RESP3 client pays: a
+// 100-member ZRANGE WITHSCORES and a plain GET.
+func BenchmarkAppendRESP3(b *testing.B) {
+	var reply []byte
+	reply = appendHeader(reply, '*', 200)
+	for i := 0; i < 100; i++ {
+		reply = appendBulk3(reply, []byte("member:"+strconv.Itoa(i)))
+		reply = appendBulk3(reply, []byte(strconv.FormatFloat(float64(i)*1.5, 'g', 17, 64)))
+	}
+	for _, bc := range []struct {
+		name  string
+		args  [][]byte
+		reply []byte
+	}{
+		{"zrange-withscores-100", fields("ZRANGE z 0 -1 WITHSCORES"), reply},
+		{"get", fields("GET k"), []byte("$5\r\nvalue\r\n")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var out []byte
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				out = appendRESP3(out[:0], bc.args, bc.reply)
+			}
+		})
+	}
+}

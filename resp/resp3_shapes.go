@@ -2,7 +2,6 @@ package resp
 
 import (
 	"bytes"
-	"strings"
 )
 
 // Reply shapes of Redis 7.0 commands whose RESP3 form differs from RESP2
@@ -121,16 +120,19 @@ func shapeFor(args [][]byte) *shape {
 	if len(args) == 0 {
 		return anyShape
 	}
-	name := strings.ToLower(string(args[0]))
-	if containers[name] && len(args) > 1 {
-		if sh, ok := byName[name+"|"+strings.ToLower(string(args[1]))]; ok {
+	var buf [64]byte
+	key := appendLower(buf[:0], args[0])
+	if containers[string(key)] && len(args) > 1 {
+		key = appendLower(append(key, '|'), args[1])
+		if sh, ok := byName[string(key)]; ok {
 			return sh
 		}
 		return anyShape
 	}
-	if sh, ok := byName[name]; ok {
+	if sh, ok := byName[string(key)]; ok {
 		return sh
 	}
+	name := string(key)
 	switch name {
 	case "zrange", "zrangebyscore", "zrevrangebyscore", "zrevrange", "zunion", "zinter", "zdiff", "zrandmember":
 		if hasOpt(tail(args, 1), "withscores") {
@@ -172,6 +174,17 @@ func hasOpt(args [][]byte, opt string) bool {
 		}
 	}
 	return false
+}
+
+// appendLower appends b in ASCII lower case.
+func appendLower(dst, b []byte) []byte {
+	for _, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		dst = append(dst, ch)
+	}
+	return dst
 }
 
 // tail is args from index i, empty when there are fewer.

@@ -175,7 +175,6 @@ func (f *FSM) EvictionCandidates(now int64, limit int, r *rand.Rand) map[int][][
 	return out
 }
 
-
 // sampleEntry is the i-th entry of d's keyspace (or of its TTL index):
 // the first of a bucket of colliding keys stands for the bucket.
 func (f *FSM) sampleEntry(d *DB, volatile bool, i int) *entry {

@@ -37,6 +37,8 @@ type client struct {
 	argvMem      atomic.Int64 // bytes of the running command's arguments: argv-mem=
 	outMem       atomic.Int64 // capacity of the reply buffer: part of tot-mem=
 	readonlyFlag atomic.Bool  // readonly, published for CLIENT LIST (flag r)
+	proto        atomic.Int32 // RESP version from HELLO: 0 or 2 is RESP2, 3 is RESP3
+	r3           []byte       // the RESP3 form of the reply being written
 	in           *countConn   // byte counts of the socket
 	readonly     bool         // READONLY: serve reads from local state
 	peer         bool         // a follower's proxy connection: never re-proxy
@@ -63,6 +65,25 @@ type pending struct {
 	st    *cmdStat  // where the command's call is counted once answered
 	start time.Time // when the command was read, for its duration
 	read  bool      // a read-only command put in the log behind this pipeline's writes
+}
+
+// writeReply writes reply, the RESP2 answer to args, in the client's
+// protocol. RESP2 clients get the bytes as they are.
+func (c *client) writeReply(args [][]byte, reply []byte) {
+	if c.proto.Load() != 3 {
+		c.conn.WriteRaw(reply)
+		return
+	}
+	c.r3 = appendRESP3(c.r3[:0], args, reply)
+	c.conn.WriteRaw(c.r3)
+}
+
+// resp is the protocol version CLIENT LIST shows.
+func (c *client) resp() int {
+	if c.proto.Load() == 3 {
+		return 3
+	}
+	return 2
 }
 
 // writesPending reports whether this pipeline has writes submitted to this

@@ -308,8 +308,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
-	b = append(b, " user=default redir=-1 resp=2\n"...)
-	return b
+	b = append(b, " user=default redir=-1 resp="...)
+	b = strconv.AppendInt(b, int64(c.resp()), 10)
+	return append(b, '\n')
 }
 
 // socketFD is the client socket's file descriptor (-1 if it has none) and

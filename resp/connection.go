@@ -14,7 +14,7 @@ func connectionCommands() []*localCmd {
 	return []*localCmd{
 		{Spec: fsm.Spec{Name: "ping", Arity: -1, Flags: []string{"fast", "sentinel"}, Group: "connection", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
-				if cl.ps.active() && len(args) <= 2 {
+				if cl.ps.active() && cl.proto.Load() != 3 && len(args) <= 2 {
 					return subscribedPing(cl, args, out)
 				}
 				switch len(args) {
@@ -62,8 +62,10 @@ func connectionCommands() []*localCmd {
 				out = redcon.AppendBulkString(out, strconv.FormatInt(now.Unix(), 10))
 				return redcon.AppendBulkString(out, strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
 			}},
-		{Spec: fsm.Spec{Name: "hello", Arity: -1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"}, Group: "connection", Summary: "Handshakes with the server (RESP2 only).", Since: "6.0.0", Complexity: "O(1)"},
+		{Spec: fsm.Spec{Name: "hello", Arity: -1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"}, Group: "connection", Summary: "Handshake with Redis", Since: "6.0.0", Complexity: "O(1)"},
 			run: hello},
+		{Spec: fsm.Spec{Name: "reset", Arity: 1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "allow_busy"}, Group: "connection", Summary: "Reset the connection", Since: "6.2.0", Complexity: "O(1)"},
+			run: reset},
 		{Spec: fsm.Spec{Name: "quoris.peer", Arity: 1, Flags: []string{"fast"}, Group: "cluster", Summary: "Internal: marks a node-to-node proxy connection.", Since: "0.1.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				cl.peer = true
@@ -73,38 +75,46 @@ func connectionCommands() []*localCmd {
 	}
 }
 
-// hello accepts protocol 2 only until RESP3 exists; options AUTH and
-// SETNAME are processed as Redis does.
+// hello is Redis 7.0's HELLO: options are checked first, then the name,
+// and the protocol switches last, so the reply (a map) is already in the
+// negotiated protocol.
 func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
+	ver := int64(cl.resp())
 	i := 1
 	if len(args) > 1 {
 		v, err := strconv.ParseInt(string(args[1]), 10, 64)
 		if err != nil {
 			return appendErrStr(out, "ERR Protocol version is not an integer or out of range")
 		}
-		if v != 2 {
+		if v < 2 || v > 3 {
 			return appendErrStr(out, "NOPROTO unsupported protocol version")
 		}
-		i = 2
+		ver, i = v, 2
 	}
+	var name []byte
 	for ; i < len(args); i++ {
 		opt := strings.ToLower(string(args[i]))
 		switch {
 		case opt == "auth" && i+2 < len(args):
-			i += 2 // no requirepass yet: any credentials are accepted, as Redis does without ACLs
+			// No requirepass or ACL users: the default user has no
+			// password, and Redis accepts any password for it.
+			i += 2
 		case opt == "setname" && i+1 < len(args):
-			name := string(args[i+1])
-			if !validClientName(name) {
-				return appendErrStr(out, "ERR Client names cannot contain spaces, newlines or special characters.")
-			}
-			cl.mu.Lock()
-			cl.name = name
-			cl.mu.Unlock()
+			name = args[i+1]
 			i++
 		default:
 			return appendErrStr(out, "ERR Syntax error in HELLO option '"+sanitize(args[i], 128)+"'")
 		}
 	}
+	if name != nil {
+		if !validClientName(string(name)) {
+			return appendErrStr(out, "ERR Client names cannot contain spaces, newlines or special characters.")
+		}
+		cl.mu.Lock()
+		cl.name = string(name)
+		cl.mu.Unlock()
+	}
+	cl.proto.Store(int32(ver))
 	role := "replica"
 	if s.node.IsLeader() {
 		role = "master"
@@ -115,7 +125,7 @@ func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	out = redcon.AppendBulkString(out, "version")
 	out = redcon.AppendBulkString(out, RedisVersion)
 	out = redcon.AppendBulkString(out, "proto")
-	out = redcon.AppendInt(out, 2)
+	out = redcon.AppendInt(out, ver)
 	out = redcon.AppendBulkString(out, "id")
 	out = redcon.AppendInt(out, cl.id)
 	out = redcon.AppendBulkString(out, "mode")
@@ -124,6 +134,21 @@ func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	out = redcon.AppendBulkString(out, role)
 	out = redcon.AppendBulkString(out, "modules")
 	return redcon.AppendArray(out, 0)
+}
+
+// reset is Redis's RESET: the connection's state back to a fresh one
+// (transaction and watches dropped, database 0, no name, READWRITE,
+// RESP2, client flags off).
+func reset(s *Server, cl *client, args [][]byte, out []byte) []byte {
+	cl.tx.reset()
+	s.hub.unsubscribeAll(cl.ps)
+	cl.readonly = false
+	cl.readonlyFlag.Store(false)
+	cl.mu.Lock()
+	cl.db, cl.name, cl.noEvict, cl.noTouch = 0, "", false, false
+	cl.mu.Unlock()
+	cl.proto.Store(2)
+	return redcon.AppendString(out, "RESET")
 }
 
 // RedisVersion is the Redis version whose behaviour quoris follows; clients

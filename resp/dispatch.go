@@ -74,7 +74,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			cl.setLast(lc.Name)
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
-			conn.WriteRaw(cl.buf)
+			cl.writeReply(args, cl.buf)
 			name := cl.last()
 			s.afterLocal(name, cl.buf) // first: a new slow log threshold applies to this CONFIG SET
 			s.called(s.ops.stat(name), cl, args, start, cl.buf)
@@ -125,7 +125,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			}
 			s.cacheEvalScript(c, args)
 			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
-			conn.WriteRaw(cl.buf)
+			cl.writeReply(args, cl.buf)
 			s.called(st, cl, args, start, cl.buf)
 		case writes && s.node.IsLeader() && fsm.StreamBlocks(c, args):
 			readsBarriered = false
@@ -134,7 +134,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			reply := s.block(cl, c, args, db)
 			cl.blocked.Store(false)
 			if reply != nil {
-				conn.WriteRaw(reply)
+				cl.writeReply(args, reply)
 			}
 			// Time spent waiting for data is not execution time: Redis
 			// leaves it out of the slow log and latency figures too.
@@ -225,11 +225,11 @@ func (s *Server) flush(cl *client) {
 				s.ops.recordError([]byte(err.Error()))
 				cl.conn.WriteError(err.Error())
 			default:
-				cl.conn.WriteRaw(reply)
+				cl.writeReply(p[i].args, reply)
 			}
 			s.called(p[i].st, cl, p[i].args, p[i].start, reply)
 		default:
-			cl.conn.WriteRaw(p[i].reply)
+			cl.writeReply(p[i].args, p[i].reply)
 		}
 		i++
 	}

@@ -57,7 +57,7 @@ func multiCommands() []*localCmd {
 // txControl commands run at once even inside MULTI.
 func txControl(name string) bool {
 	switch name {
-	case "exec", "discard", "multi", "watch", "quit", "unwatch":
+	case "exec", "discard", "multi", "watch", "quit", "unwatch", "reset":
 		return true
 	}
 	return false
@@ -166,21 +166,39 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		if err != nil {
 			return appendErrStr(out, err.Error())
 		}
-		if reply[0] != '*' || bytes.HasPrefix(reply, []byte("*-1\r\n")) {
-			return append(out, reply...) // aborted by WATCH (null), or an error
+		if bytes.HasPrefix(reply, []byte("*-1\r\n")) {
+			return appendNullArray(out, cl.proto.Load()) // aborted by WATCH
+		}
+		if reply[0] != '*' {
+			return append(out, reply...) // an error
 		}
 		if replies, err = splitArray(reply); err != nil || len(replies) != len(cmds) {
 			return appendErrStr(out, "ERR internal: malformed transaction reply")
 		}
 	}
 	out = redcon.AppendArray(out, len(tx.queue))
+	// EXEC's shape is raw: for a RESP3 client each element is converted
+	// here by its own command .
+	if cl.proto.Load() != 3 {
+		for _, q := range tx.queue {
+			if q.local != nil {
+				out = q.local.run(s, cl, q.args, out)
+				continue
+			}
+			out = append(out, replies[0]...)
+			replies = replies[1:]
+		}
+		return out
+	}
+	var one []byte
 	for _, q := range tx.queue {
 		if q.local != nil {
-			out = q.local.run(s, cl, q.args, out)
-			continue
+			one = q.local.run(s, cl, q.args, one[:0])
+		} else {
+			one = append(one[:0], replies[0]...)
+			replies = replies[1:]
 		}
-		out = append(out, replies[0]...)
-		replies = replies[1:]
+		out = appendRESP3(out, q.args, one)
 	}
 	return out
 }

@@ -167,7 +167,7 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 			s.proxyFail(cl, run, i)
 			return
 		}
-		cl.conn.WriteRaw(buf)
+		cl.writeReply(run[i].args, buf)
 	}
 	pc.c.SetDeadline(time.Time{})
 	s.peers.put(addr, pc)

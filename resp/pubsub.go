@@ -60,9 +60,11 @@ func (p *subscriber) count() int { return len(p.channels) + len(p.patterns) }
 func (p *subscriber) active() bool { return p != nil && p.count()+len(p.shards) > 0 }
 
 // appendPushHeader starts a pub/sub frame (message, pmessage, smessage,
-// and the (un)subscribe confirmations): a RESP2 array. It is the one place
-// that would write a RESP3 push type (>) for a RESP3 client.
+// and the (un)subscribe confirmations): a RESP2 array, or a RESP3 push.
 func appendPushHeader(out []byte, cl *client, n int) []byte {
+	if cl.proto.Load() == 3 {
+		return appendPushFrame(out, n)
+	}
 	return redcon.AppendArray(out, n)
 }
 
@@ -218,8 +220,9 @@ func appendConfirm(out []byte, cl *client, kind string, name []byte, count int) 
 	return redcon.AppendInt(out, int64(count))
 }
 
-// dropClient removes every subscription of a closed connection.
-func (h *hub) dropClient(p *subscriber) {
+// unsubscribeAll removes every subscription of p without confirmations,
+// as RESET does; p keeps delivering what is already queued.
+func (h *hub) unsubscribeAll(p *subscriber) {
 	if p == nil {
 		return
 	}
@@ -234,6 +237,15 @@ func (h *hub) dropClient(p *subscriber) {
 		h.del(h.shards, c, p)
 	}
 	h.mu.Unlock()
+	p.channels, p.patterns, p.shards = nil, nil, nil
+}
+
+// dropClient removes every subscription of a closed connection.
+func (h *hub) dropClient(p *subscriber) {
+	if p == nil {
+		return
+	}
+	h.unsubscribeAll(p)
 	p.qmu.Lock()
 	p.closed = true
 	p.queue = nil

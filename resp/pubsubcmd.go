@@ -149,7 +149,8 @@ func subscribedOnly(name string) bool {
 // it may run (it is allowed, or unknown or of wrong arity: those errors
 // come first, as in Redis's processCommand).
 func (s *Server) subscribedErr(cl *client, args [][]byte) string {
-	if !cl.ps.active() {
+	if !cl.ps.active() || cl.proto.Load() == 3 {
+		// RESP3 pushes messages out of band: every command may run.
 		return ""
 	}
 	var spec *fsm.Spec

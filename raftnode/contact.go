@@ -16,21 +16,47 @@ type contactTransport struct {
 	*raft.NetworkTransport
 	mu   sync.Mutex
 	last map[raft.ServerID]time.Time
+	// ackedSent is, per peer, when the newest AppendEntries that the peer
+	// accepted (Success: it still follows this term) was sent. The read
+	// barrier needs it: hashicorp/raft's VerifyLeader also counts replies
+	// to requests sent before the verification began (a leader paused and
+	// resumed reads its followers' old answers and is told it still leads),
+	// so a read also waits for a quorum of acceptances of requests sent
+	// after it started.
+	ackedSent map[raft.ServerID]time.Time
 }
 
 func newContactTransport(t *raft.NetworkTransport) *contactTransport {
-	return &contactTransport{NetworkTransport: t, last: map[raft.ServerID]time.Time{}}
+	return &contactTransport{NetworkTransport: t, last: map[raft.ServerID]time.Time{}, ackedSent: map[raft.ServerID]time.Time{}}
 }
 
 // AppendEntries implements raft.Transport.
 func (t *contactTransport) AppendEntries(id raft.ServerID, target raft.ServerAddress, args *raft.AppendEntriesRequest, resp *raft.AppendEntriesResponse) error {
+	sent := time.Now()
 	err := t.NetworkTransport.AppendEntries(id, target, args, resp)
 	if err == nil {
 		t.mu.Lock()
 		t.last[id] = time.Now()
+		if resp.Success && resp.Term == args.Term && sent.After(t.ackedSent[id]) {
+			t.ackedSent[id] = sent
+		}
 		t.mu.Unlock()
 	}
 	return err
+}
+
+// ackedSince counts the peers among ids that accepted an AppendEntries
+// sent at or after since.
+func (t *contactTransport) ackedSince(ids []raft.ServerID, since time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, id := range ids {
+		if !t.ackedSent[id].Before(since) {
+			n++
+		}
+	}
+	return n
 }
 
 func (t *contactTransport) lastContact(id raft.ServerID) time.Time {

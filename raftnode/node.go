@@ -158,7 +158,7 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	// Whatever this node's store: a cluster may mix stores, and an entry
 	// a bolt leader logged would stall a WAL follower that cannot read it.
 	n.maxEntry = maxWALEntry
-	n.verify = newVerifier(r)
+	n.verify = newVerifier(r, raft.ServerID(cfg.NodeID), contacts, 2*rc.HeartbeatTimeout)
 	n.batch = newBatcher(n, cfg.MaxInflight)
 	f.SetProposedHere(n.batch.owns)
 	go n.batch.run(n.stop)

@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -80,12 +81,17 @@ func (n *Node) WaitApplied(ctx context.Context, idx uint64) error {
 // arrived, so each caller's confirmation postdates its commit-index read.
 type verifier struct {
 	r       *raft.Raft
+	self    raft.ServerID
+	acks    *contactTransport
+	wait    time.Duration // how long fresh acknowledgements may take
 	mu      sync.Mutex
 	waiting []chan error
 	running bool
 }
 
-func newVerifier(r *raft.Raft) *verifier { return &verifier{r: r} }
+func newVerifier(r *raft.Raft, self raft.ServerID, acks *contactTransport, wait time.Duration) *verifier {
+	return &verifier{r: r, self: self, acks: acks, wait: wait}
+}
 
 var errChPool = sync.Pool{New: func() any { return make(chan error, 1) }}
 
@@ -114,9 +120,51 @@ func (v *verifier) loop() {
 			return
 		}
 		v.mu.Unlock()
+		start := time.Now() // every waiter of batch registered before this
 		err := v.r.VerifyLeader().Error()
+		if err == nil {
+			err = v.freshQuorum(start)
+		}
 		for _, ch := range batch {
 			ch <- err
 		}
 	}
+}
+
+// errStaleVerify: no quorum accepted a request sent after the read began.
+var errStaleVerify = errors.New("raftnode: leadership not confirmed by requests sent after the read")
+
+// freshQuorum waits until a quorum of voters (this node included) has
+// accepted AppendEntries sent at or after start. VerifyLeader alone may be
+// satisfied by answers to requests sent before start (see contactTransport);
+// the heartbeats VerifyLeader triggers are sent after start, so a live
+// leader passes within one round trip.
+func (v *verifier) freshQuorum(start time.Time) error {
+	if v.acks == nil {
+		return nil
+	}
+	cf := v.r.GetConfiguration()
+	if err := cf.Error(); err != nil {
+		return err
+	}
+	var peers []raft.ServerID
+	voters := 0
+	for _, srv := range cf.Configuration().Servers {
+		if srv.Suffrage != raft.Voter {
+			continue
+		}
+		voters++
+		if srv.ID != v.self {
+			peers = append(peers, srv.ID)
+		}
+	}
+	need := voters/2 + 1 - 1 // this node's own vote counts
+	deadline := time.Now().Add(v.wait)
+	for v.acks.ackedSince(peers, start) < need {
+		if time.Now().After(deadline) {
+			return errStaleVerify
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil
 }

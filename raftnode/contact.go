@@ -24,10 +24,11 @@ type contactTransport struct {
 	// so a read also waits for a quorum of acceptances of requests sent
 	// after it started.
 	ackedSent map[raft.ServerID]time.Time
+	acked     chan struct{} // closed and replaced when ackedSent advances
 }
 
 func newContactTransport(t *raft.NetworkTransport) *contactTransport {
-	return &contactTransport{NetworkTransport: t, last: map[raft.ServerID]time.Time{}, ackedSent: map[raft.ServerID]time.Time{}}
+	return &contactTransport{NetworkTransport: t, last: map[raft.ServerID]time.Time{}, ackedSent: map[raft.ServerID]time.Time{}, acked: make(chan struct{})}
 }
 
 // AppendEntries implements raft.Transport.
@@ -39,6 +40,8 @@ func (t *contactTransport) AppendEntries(id raft.ServerID, target raft.ServerAdd
 		t.last[id] = time.Now()
 		if resp.Success && resp.Term == args.Term && sent.After(t.ackedSent[id]) {
 			t.ackedSent[id] = sent
+			close(t.acked)
+			t.acked = make(chan struct{})
 		}
 		t.mu.Unlock()
 	}
@@ -46,8 +49,9 @@ func (t *contactTransport) AppendEntries(id raft.ServerID, target raft.ServerAdd
 }
 
 // ackedSince counts the peers among ids that accepted an AppendEntries
-// sent at or after since.
-func (t *contactTransport) ackedSince(ids []raft.ServerID, since time.Time) int {
+// sent at or after since, and returns a channel closed at the next
+// acceptance, so a waiter needs no polling.
+func (t *contactTransport) ackedSince(ids []raft.ServerID, since time.Time) (int, <-chan struct{}) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := 0
@@ -56,7 +60,7 @@ func (t *contactTransport) ackedSince(ids []raft.ServerID, since time.Time) int 
 			n++
 		}
 	}
-	return n
+	return n, t.acked
 }
 
 func (t *contactTransport) lastContact(id raft.ServerID) time.Time {

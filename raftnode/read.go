@@ -159,12 +159,18 @@ func (v *verifier) freshQuorum(start time.Time) error {
 		}
 	}
 	need := voters/2 + 1 - 1 // this node's own vote counts
-	deadline := time.Now().Add(v.wait)
-	for v.acks.ackedSince(peers, start) < need {
-		if time.Now().After(deadline) {
+	n, next := v.acks.ackedSince(peers, start)
+	if n >= need {
+		return nil // the usual case: VerifyLeader waited for fresh replies
+	}
+	timeout := time.NewTimer(v.wait)
+	defer timeout.Stop()
+	for ; n < need; n, next = v.acks.ackedSince(peers, start) {
+		select {
+		case <-next:
+		case <-timeout.C:
 			return errStaleVerify
 		}
-		time.Sleep(time.Millisecond)
 	}
 	return nil
 }

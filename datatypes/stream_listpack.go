@@ -1,24 +1,17 @@
 package datatypes
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/quoris/quoris/datatypes/rdb"
+)
 
 // Redis decides where a stream node ends by the node listpack's exact
 // size (stream-node-max-bytes), so the stream computes the bytes each
 // element takes in a listpack: its encoding and data, then its back-length.
 
-func lpBacklen(l int) int {
-	switch {
-	case l <= 127:
-		return 1
-	case l < 16383:
-		return 2
-	case l < 2097151:
-		return 3
-	case l < 268435455:
-		return 4
-	}
-	return 5
-}
+// lpBacklen is the back-length's size for an element of l bytes.
+func lpBacklen(l int) int { return rdb.BacklenSize(uint64(l)) }
 
 // lpInt is the size of an integer element (lpEncodeIntegerGetType).
 func lpInt(v int64) int {

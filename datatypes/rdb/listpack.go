@@ -85,7 +85,9 @@ func appendBacklen(dst []byte, l uint64) []byte {
 	return append(dst, byte(l>>28), byte((l>>21)&127)|128, byte((l>>14)&127)|128, byte((l>>7)&127)|128, byte(l&127)|128)
 }
 
-func backlenSize(l uint64) int {
+// BacklenSize is how many bytes a listpack element's back-length takes for
+// an element of l bytes (encoding and data).
+func BacklenSize(l uint64) int {
 	switch {
 	case l <= 127:
 		return 1
@@ -173,7 +175,7 @@ func ListpackEach(lp []byte, fn func(s []byte) error) error {
 		if isInt {
 			entry = hdr
 		}
-		end := p + entry + backlenSize(uint64(entry))
+		end := p + entry + BacklenSize(uint64(entry))
 		if end >= len(lp) {
 			return ErrFormat
 		}

@@ -135,13 +135,8 @@ var functionHelp = []string{
 }
 
 func cmdFunction(c *Ctx) error {
-	sub := strings.ToLower(string(c.Args[1]))
-	arity := map[string]int{"load": -3, "delete": 3, "flush": -2, "list": -2, "dump": 2, "restore": -3, "stats": 2, "kill": 2, "help": 2}
-	a, ok := arity[sub]
-	if !ok {
-		return subcommandError(c, "FUNCTION")
-	}
-	if err := subArity(c, "function", sub, a); err != nil {
+	sub, err := subcommand(c, "function")
+	if err != nil {
 		return err
 	}
 	s := &c.f.scripts

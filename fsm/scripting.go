@@ -271,13 +271,8 @@ var scriptHelp = []string{
 }
 
 func cmdScript(c *Ctx) error {
-	sub := strings.ToLower(string(c.Args[1]))
-	arity := map[string]int{"load": 3, "exists": -3, "flush": -2, "kill": 2, "help": 2, "debug": 3}
-	a, ok := arity[sub]
-	if !ok {
-		return subcommandError(c, "SCRIPT")
-	}
-	if err := subArity(c, "script", sub, a); err != nil {
+	sub, err := subcommand(c, "script")
+	if err != nil {
 		return err
 	}
 	switch sub {

@@ -58,7 +58,7 @@ func registerStreams(t *Table) {
 		Summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.", Since: "5.0.0",
 		Complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data."},
 		func(c *Ctx) error { return xreadGeneric(c, true) })
-	xgroup := stream(Spec{Name: "xgroup", Arity: -2, Keys: subcommandKeys(xgroupArity),
+	xgroup := stream(Spec{Name: "xgroup", Arity: -2, Keys: subcommandKeys(containerArity["xgroup"]),
 		Summary: "A container for consumer groups commands", Since: "5.0.0", Complexity: "Depends on subcommand."}, cmdXgroup)
 	t.Add(
 		stream(Spec{Name: "xadd", Arity: -5, Flags: []string{"write", "denyoom", "fast"},
@@ -98,7 +98,7 @@ func registerStreams(t *Table) {
 		stream(Spec{Name: "xautoclaim", Arity: -6, Flags: []string{"write", "fast"},
 			Summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", Since: "6.2.0",
 			Complexity: "O(1) if COUNT is small."}, cmdXautoclaim),
-		stream(Spec{Name: "xinfo", Arity: -2, Keys: subcommandKeys(xinfoArity),
+		stream(Spec{Name: "xinfo", Arity: -2, Keys: subcommandKeys(containerArity["xinfo"]),
 			Summary: "A container for stream introspection commands", Since: "5.0.0", Complexity: "Depends on subcommand."}, cmdXinfo),
 	)
 	// XGROUP's subcommands but HELP write; XREADGROUP changes the PEL and
@@ -126,12 +126,6 @@ func registerStreams(t *Table) {
 		}
 	}
 }
-
-// Arity of XGROUP's and XINFO's subcommands in Redis 7.0's table.
-var (
-	xgroupArity = map[string]int{"create": -5, "createconsumer": 5, "delconsumer": 5, "destroy": 4, "setid": -5, "help": 2}
-	xinfoArity  = map[string]int{"stream": -3, "groups": 3, "consumers": 4, "help": 2}
-)
 
 // subcommandKeys is the key of a container's subcommand (argument 2) when
 // the subcommand exists, has a key and is called with a valid count.

@@ -25,12 +25,8 @@ func noKeyOrGroup(key, group string) error {
 }
 
 func cmdXgroup(c *Ctx) error {
-	sub := strings.ToLower(c.Arg(1))
-	arity := xgroupArity[sub]
-	if arity == 0 {
-		return subcommandError(c, "XGROUP")
-	}
-	if err := subArity(c, "xgroup", sub, arity); err != nil {
+	sub, err := subcommand(c, "xgroup")
+	if err != nil {
 		return err
 	}
 	if sub == "help" {

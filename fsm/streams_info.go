@@ -7,12 +7,8 @@ import (
 )
 
 func cmdXinfo(c *Ctx) error {
-	sub := strings.ToLower(c.Arg(1))
-	arity := xinfoArity[sub]
-	if arity == 0 {
-		return subcommandError(c, "XINFO")
-	}
-	if err := subArity(c, "xinfo", sub, arity); err != nil {
+	sub, err := subcommand(c, "xinfo")
+	if err != nil {
 		return err
 	}
 	if sub == "help" {

@@ -395,13 +395,6 @@ func commandList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 // "" on success; noKeys is set when the command may legitimately have
 // none (no_mandatory_keys: EVAL, FCALL), which GETKEYS answers with an
 // empty array.
-// keylessContainers are Redis container commands that quoris's FSM runs
-// as single commands, with their subcommands, none of which takes keys.
-var keylessContainers = map[string]string{
-	"script":   " debug exists flush help kill load ",
-	"function": " delete dump flush help kill list load restore stats ",
-}
-
 func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, keys [][]byte, errStr string) {
 	// Like Redis's lookupCommand: argv[0] names a top-level command, and a
 	// container's subcommand comes from argv[1].
@@ -415,13 +408,11 @@ func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, key
 			d = findCommand(table, string(argv[0])+"|"+string(argv[1]))
 		}
 	}
-	if d != nil && len(d.subs) == 0 {
-		if subs, ok := keylessContainers[d.name]; ok {
-			// SCRIPT and FUNCTION run in the FSM as one command each, but
-			// Redis looks their subcommands up (none has keys).
-			if len(argv) < 2 || !strings.Contains(subs, " "+strings.ToLower(string(argv[1]))+" ") {
-				d = nil
-			}
+	if d != nil && len(d.subs) == 0 && (d.name == "script" || d.name == "function") {
+		// SCRIPT and FUNCTION run in the FSM as one command each, but
+		// Redis looks their subcommands up (none has keys).
+		if len(argv) < 2 || !fsm.IsSubcommand(d.name, string(argv[1])) {
+			d = nil
 		}
 	}
 	if d == nil {

@@ -129,7 +129,13 @@ func (e *luaEngine) loadLibrary(c *Ctx, run *scriptRun) (map[string]*lua.LFuncti
 	e.L.SetTop(0)
 	e.L.Push(fn)
 	err := e.L.PCall(0, 0, nil)
-	if err != nil {
+	stopped := e.budget.stopped()
+	switch {
+	case err != nil && stopped != nil && run.registered:
+		// A KILL or the budget stopped the FCALL while its library
+		// loaded: the call answers as a stopped function does.
+		out = e.errorReply(nil, run, err)
+	case err != nil:
 		// Load errors carry no " script: ..., on ..." suffix in Redis.
 		out = e.errorReply(nil, &scriptRun{errLine: map[lua.LValue]int{}, noSuffix: true}, err)
 	}
@@ -140,6 +146,9 @@ func (e *luaEngine) loadLibrary(c *Ctx, run *scriptRun) (map[string]*lua.LFuncti
 	delete(run.backing, "redis")
 	if err != nil {
 		msg := strings.TrimSuffix(strings.TrimPrefix(string(out), "-"), "\r\n")
+		if stopped != nil && run.registered {
+			return nil, errors.New(msg)
+		}
 		return nil, errors.New("ERR Error registering functions: " + msg)
 	}
 	return run.callbacks, nil

@@ -39,9 +39,12 @@ type budgetCtx struct {
 
 var closedCh = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
+// reset starts a budget of n instructions. It leaves a KILL standing: an
+// FCALL loads its library and then runs the function under one
+// registration (FSM.engine clears the flag), and a KILL that lands during
+// the load must still stop the call.
 func (b *budgetCtx) reset(n int64) {
 	b.left = n
-	b.killed.Store(false)
 	b.err = nil
 }
 

@@ -161,6 +161,7 @@ func (f *FSM) engine(c *Ctx, info *runningScript) (*luaEngine, func()) {
 	if e == nil {
 		e = newLuaEngine(f)
 	}
+	e.budget.killed.Store(false) // before KILL can see this run
 	s.runMu.Lock()
 	s.running[e] = info
 	s.runMu.Unlock()

@@ -52,3 +52,34 @@ func TestBatchReadItems(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRoutedBeforeScriptLoad: an EVALSHA routed to the read path while
+// its script was unknown (a new leader that had not applied the SCRIPT LOAD
+// yet) runs as a write once the load is applied before it, in a batch's
+// read slot and on the read path alike, instead of failing.
+func TestReadRoutedBeforeScriptLoad(t *testing.T) {
+	const body = "return redis.call('SET', KEYS[1], ARGV[1])"
+	sha := sha1Hex([]byte(body))
+	f := New(1, nil)
+	evalsha := argv("EVALSHA " + sha + " 1 k v1")
+	if got, ok := f.TryRead(0, 1000, evalsha, nil); !ok || string(got) != "-NOSCRIPT No matching script. Please use EVAL.\r\n" {
+		t.Fatalf("EVALSHA before the load: %q, %v", got, ok)
+	}
+	var items []byte
+	items = AppendBatchItemKind(items, KindCommand, 0, 2000, [][]byte{[]byte("SCRIPT"), []byte("LOAD"), []byte(body)})
+	items = AppendBatchItemKind(items, KindRead, 0, 2000, evalsha)
+	entry := append(AppendBatchHeader(nil, 2), items...)
+	r := f.ApplyBatch([]*raft.Log{{Index: 2, Type: raft.LogCommand, Data: entry}})[0].(*BatchReply)
+	if got := string(r.Reply(1)); got != "+OK\r\n" {
+		t.Fatalf("EVALSHA in a read slot after the load = %q, want +OK", got)
+	}
+	if got := f.Read(0, 2000, argv("GET k"), nil); string(got) != "$2\r\nv1\r\n" {
+		t.Fatalf("k = %q", got)
+	}
+	if got, ok := f.TryRead(0, 2000, argv("EVALSHA "+sha+" 1 k v2"), nil); ok {
+		t.Fatalf("TryRead ran a writing EVALSHA on the read path: %q", got)
+	}
+	if got, ok := f.TryRead(0, 2000, argv("GET k"), nil); !ok || string(got) != "$2\r\nv1\r\n" {
+		t.Fatalf("GET after refused TryRead = %q, %v", got, ok)
+	}
+}

@@ -259,7 +259,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
 		case e.DB < 0 || e.DB >= len(f.dbs):
 			r.buf = appendErr(r.buf, ErrDBIndex)
-		case e.Kind == KindRead:
+		case e.Kind == KindRead && !f.routedLate(e.Args):
 			if e.Time > f.now {
 				f.now = e.Time
 			}
@@ -383,12 +383,41 @@ func (f *FSM) execRead(c *Ctx) {
 	f.exec(c, false)
 }
 
+// routedLate reports whether a read item of a batch has become a write
+// since it was routed: its command decides per call (Logged) and state
+// applied in between, such as a SCRIPT LOAD for an EVALSHA, now says it
+// may write. The log fixes that state, so every node agrees and runs it
+// as a write. A command that always writes stays refused in a read slot.
+func (f *FSM) routedLate(args [][]byte) bool {
+	if len(args) == 0 {
+		return false
+	}
+	cmd := f.table.Lookup(args[0])
+	return cmd != nil && cmd.Logged != nil && cmd.ArityOK(len(args)) && cmd.Logged(f, args)
+}
+
 // Read executes a read-only command against local state at time now (the
 // caller's clock; never earlier than the last applied entry's time). It
 // appends the reply to out.
 func (f *FSM) Read(db int, now int64, args [][]byte, out []byte) []byte {
+	out, _ = f.TryRead(db, now, args, out)
+	return out
+}
+
+// TryRead is Read for a command routed to the read path before the state
+// it was routed by changed: if the command needs the log now (an EVALSHA
+// whose script a SCRIPT LOAD applied since), it runs nothing and returns
+// false, and the caller proposes it instead.
+func (f *FSM) TryRead(db int, now int64, args [][]byte, out []byte) ([]byte, bool) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
+	if f.routedLate(args) {
+		return out, false
+	}
+	return f.read(db, now, args, out), true
+}
+
+func (f *FSM) read(db int, now int64, args [][]byte, out []byte) []byte {
 	if now < f.now {
 		now = f.now
 	}

@@ -124,7 +124,18 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				readsBarriered = true
 			}
 			s.cacheEvalScript(c, args)
-			cl.buf = s.fsm.Read(db, s.node.Now(), args, cl.buf[:0])
+			var ok bool
+			if cl.buf, ok = s.fsm.TryRead(db, s.node.Now(), args, cl.buf[:0]); !ok {
+				// Routed before the barrier applied what makes it a
+				// write (the SCRIPT LOAD of an EVALSHA): propose it.
+				readsBarriered = false
+				if s.node.IsLeader() {
+					cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args, st: st, start: start})
+				} else {
+					s.forward(cl, c, args)
+				}
+				continue
+			}
 			cl.writeReply(args, cl.buf)
 			s.called(st, cl, args, start, cl.buf)
 		case writes && s.node.IsLeader() && fsm.StreamBlocks(c, args):

@@ -9,6 +9,7 @@ import (
 
 	"github.com/quoris/quoris/datatypes"
 	"github.com/quoris/quoris/fsm"
+	"github.com/quoris/quoris/resp/cmdref"
 )
 
 func commandSubcommands() []*subCmd {
@@ -155,8 +156,15 @@ func appendCommandInfo(out []byte, d *cmdDesc) []byte {
 	for _, c := range cats {
 		out = redcon.AppendString(out, "@"+c)
 	}
-	out = redcon.AppendArray(out, 0) // tips: none are recorded
-	out = appendKeySpecs(out, sp)
+	if ref := cmdref.Lookup(d.name); ref != nil {
+		// Redis's own command: its tips and full key specs, as recorded
+		// from redis-server.
+		out = cmdref.AppendTips(out, ref.Tips)
+		out = cmdref.AppendKeySpecs(out, ref.KeySpecs)
+	} else {
+		out = redcon.AppendArray(out, 0) // a quoris command has no tips
+		out = appendKeySpecs(out, sp)
+	}
 	out = redcon.AppendArray(out, len(d.subs))
 	for i := range d.subs {
 		out = appendCommandInfo(out, &d.subs[i])
@@ -315,22 +323,14 @@ func commandDocs(s *Server, cl *client, args [][]byte, out []byte) []byte {
 }
 
 func appendCommandDoc(out []byte, d *cmdDesc) []byte {
-	sp := d.spec
-	var kv []string
-	if sp.Summary != "" {
-		kv = append(kv, "summary", sp.Summary)
-	}
-	kv = append(kv, "since", sp.Since, "group", sp.Group)
-	if sp.Complexity != "" {
-		kv = append(kv, "complexity", sp.Complexity)
-	}
-	n := len(kv)
+	extra := 0
 	if len(d.subs) > 0 {
-		n += 2
+		extra = 1
 	}
-	out = redcon.AppendArray(out, n)
-	for _, s := range kv {
-		out = redcon.AppendBulkString(out, s)
+	if ref := cmdref.Lookup(d.name); ref != nil {
+		out = cmdref.AppendDoc(out, &ref.Doc, extra)
+	} else {
+		out = appendOwnDoc(out, d.spec, extra)
 	}
 	if len(d.subs) > 0 {
 		out = redcon.AppendBulkString(out, "subcommands")
@@ -339,6 +339,24 @@ func appendCommandDoc(out []byte, d *cmdDesc) []byte {
 			out = redcon.AppendBulkString(out, d.subs[i].name)
 			out = appendCommandDoc(out, &d.subs[i])
 		}
+	}
+	return out
+}
+
+// appendOwnDoc writes the documentation of a quoris command (no argument
+// list is recorded for those) from its Spec.
+func appendOwnDoc(out []byte, sp *fsm.Spec, extra int) []byte {
+	var kv []string
+	if sp.Summary != "" {
+		kv = append(kv, "summary", sp.Summary)
+	}
+	kv = append(kv, "since", sp.Since, "group", sp.Group)
+	if sp.Complexity != "" {
+		kv = append(kv, "complexity", sp.Complexity)
+	}
+	out = redcon.AppendArray(out, len(kv)+2*extra)
+	for _, s := range kv {
+		out = redcon.AppendBulkString(out, s)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -86,4 +87,54 @@ func TestGetKeysMatchesRedis(t *testing.T) {
 		t.Fatalf("only %d cases compared", compared)
 	}
 	t.Logf("%d GETKEYS/GETKEYSANDFLAGS cases compared", compared)
+}
+
+// TestCommandDocsAndSpecsMatchRedis compares, for every command and
+// subcommand quoris and redis-server share, COMMAND DOCS byte for byte
+// (a container's without its subcommands map, since quoris implements a
+// subset of some containers' subcommands) and COMMAND INFO's tips and key
+// specifications.
+func TestCommandDocsAndSpecsMatchRedis(t *testing.T) {
+	raddr := startRedisOrSkip(t)
+	qaddr, _ := startTestServer(t)
+	q, r := dialRaw(t, qaddr), dialRaw(t, raddr)
+	compared := 0
+	for _, n := range q.val("COMMAND", "LIST").([]any) {
+		name := n.(string)
+		rinfo := r.val("COMMAND", "INFO", name).([]any)
+		if len(rinfo) != 1 || rinfo[0] == nil {
+			continue // quoris-only
+		}
+		qi := q.val("COMMAND", "INFO", name).([]any)[0].([]any)
+		ri := rinfo[0].([]any)
+		for _, el := range []struct {
+			i    int
+			what string
+		}{{7, "tips"}, {8, "key specs"}} {
+			if !reflect.DeepEqual(qi[el.i], ri[el.i]) {
+				t.Errorf("COMMAND INFO %s %s: quoris %#v, redis %#v", name, el.what, qi[el.i], ri[el.i])
+			}
+		}
+		qd, rd := q.val("COMMAND", "DOCS", name).([]any), r.val("COMMAND", "DOCS", name).([]any)
+		if len(qd) != 2 || len(rd) != 2 {
+			t.Errorf("COMMAND DOCS %s: quoris %d, redis %d elements", name, len(qd), len(rd))
+			continue
+		}
+		if !reflect.DeepEqual(withoutSubcommands(qd[1]), withoutSubcommands(rd[1])) {
+			t.Errorf("COMMAND DOCS %s:\nquoris %#v\nredis  %#v", name, qd[1], rd[1])
+		}
+		compared++
+	}
+	if compared < 200 {
+		t.Fatalf("only %d commands compared", compared)
+	}
+	t.Logf("%d commands and subcommands compared", compared)
+}
+
+func withoutSubcommands(doc any) []any {
+	d := doc.([]any)
+	if n := len(d); n >= 2 && d[n-2] == "subcommands" {
+		return d[:n-2]
+	}
+	return d
 }

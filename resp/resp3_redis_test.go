@@ -248,6 +248,12 @@ COMMAND GETKEYSANDFLAGS zadd k 1 m
 COMMAND INFO get
 COMMAND INFO get nosuch
 COMMAND INFO echo
+COMMAND INFO zunionstore
+COMMAND INFO xreadgroup
+COMMAND INFO hrandfield
+COMMAND DOCS set
+COMMAND DOCS client|kill
+COMMAND DOCS georadius
 ~ COMMAND DOCS readonly readwrite dbsize
 ~ COMMAND COUNT
 CLIENT GETNAME

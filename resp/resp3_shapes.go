@@ -56,7 +56,7 @@ var (
 func init() {
 	cmdInfoShape.items = []*shape{anyShape, anyShape, setShape, anyShape, anyShape, anyShape, setShape, setShape,
 		{kind: kSet, elem: keySpecShape}, {kind: kArrayOrEmptySet, elem: cmdInfoShape}}
-	cmdArgShape.fields = map[string]*shape{"flags": {kind: kArray}, "arguments": {kind: kArray, elem: cmdArgShape}}
+	cmdArgShape.fields = map[string]*shape{"flags": setShape, "arguments": {kind: kArray, elem: cmdArgShape}}
 	cmdDocShape.fields = map[string]*shape{
 		"doc_flags":   setShape,
 		"history":     setShape,

@@ -577,21 +577,9 @@ func cmdPersist(c *Ctx) error {
 const sharedRefcount = math.MaxInt32
 
 func cmdObject(c *Ctx) error {
-	sub := strings.ToLower(c.Arg(1))
-	wantArgs := 3
-	switch sub {
-	case "help":
-		wantArgs = 2
-	case "encoding", "freq", "idletime", "refcount":
-	default:
-		name := c.Arg(1)
-		if len(name) > 128 {
-			name = name[:128]
-		}
-		return errors.New("ERR unknown subcommand '" + name + "'. Try OBJECT HELP.")
-	}
-	if len(c.Args) != wantArgs {
-		return errors.New("ERR wrong number of arguments for 'object|" + sub + "' command")
+	sub, err := subcommand(c, "object")
+	if err != nil {
+		return err
 	}
 	if sub == "help" {
 		help := objectHelp()

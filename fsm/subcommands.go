@@ -6,7 +6,7 @@ import (
 )
 
 // Container commands the FSM runs as one command each (SCRIPT, FUNCTION,
-// XGROUP, XINFO) answer Redis's container errors themselves.
+// XGROUP, XINFO, OBJECT) answer Redis's container errors themselves.
 
 // subcommandError is Redis's reply for an unknown subcommand: the name cut
 // at 128 bytes as C prints it, on one line.
@@ -31,6 +31,14 @@ var containerArity = map[string]map[string]int{
 	"function": {"load": -3, "delete": 3, "flush": -2, "list": -2, "dump": 2, "restore": -3, "stats": 2, "kill": 2, "help": 2},
 	"xgroup":   {"create": -5, "createconsumer": 5, "delconsumer": 5, "destroy": 4, "setid": -5, "help": 2},
 	"xinfo":    {"stream": -3, "groups": 3, "consumers": 4, "help": 2},
+	"object":   {"encoding": 3, "freq": 3, "idletime": 3, "refcount": 3, "help": 2},
+}
+
+// IsContainer reports whether name is a container the FSM runs as one
+// command, whose subcommands IsSubcommand knows.
+func IsContainer(name string) bool {
+	_, ok := containerArity[name]
+	return ok
 }
 
 // IsSubcommand reports whether sub (any case) is a subcommand of the

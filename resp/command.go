@@ -426,9 +426,9 @@ func getKeys(table []cmdDesc, data *fsm.Table, argv [][]byte) (sp *fsm.Spec, key
 			d = findCommand(table, string(argv[0])+"|"+string(argv[1]))
 		}
 	}
-	if d != nil && len(d.subs) == 0 && (d.name == "script" || d.name == "function") {
-		// SCRIPT and FUNCTION run in the FSM as one command each, but
-		// Redis looks their subcommands up (none has keys).
+	if d != nil && len(d.subs) == 0 && fsm.IsContainer(d.name) {
+		// SCRIPT, FUNCTION, XGROUP, XINFO and OBJECT run in the FSM as
+		// one command each, but Redis looks their subcommands up.
 		if len(argv) < 2 || !fsm.IsSubcommand(d.name, string(argv[1])) {
 			d = nil
 		}

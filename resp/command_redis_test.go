@@ -54,6 +54,8 @@ func TestGetKeysMatchesRedis(t *testing.T) {
 		"xgroup create s g $", "xgroup create s g 0 mkstream", "xgroup destroy s g", "xgroup setid s g 0", "xinfo stream s full",
 		"xinfo groups s", "xinfo consumers s g", "xread count 1 streams a b 0 0", "xreadgroup group g c streams a >",
 		"xread streams a", "xreadgroup group g c block 0 noack streams a b > >",
+		"xgroup foo s g", "xinfo foo s", "object foo k", "object help", "object encoding k x", "xinfo help",
+		"script foo", "function foo x",
 	} {
 		samples = append(samples, strings.Fields(s))
 	}

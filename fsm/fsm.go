@@ -352,7 +352,7 @@ func (f *FSM) exec(c *Ctx, write bool) {
 	case !cmd.ArityOK(len(c.Args)):
 		c.ErrorString("ERR wrong number of arguments for '" + cmd.Name + "' command")
 	case !write && cmd.NeedsLog(f, c.Args):
-		c.ErrorString("ERR internal: write command on the read path")
+		c.Error(errReadPathWrite)
 	case write && cmd.DenyOOM && f.refuseOOM():
 		c.Error(ErrOOM)
 	default:
@@ -400,8 +400,10 @@ func (f *FSM) routedLate(args [][]byte) bool {
 // caller's clock; never earlier than the last applied entry's time). It
 // appends the reply to out.
 func (f *FSM) Read(db int, now int64, args [][]byte, out []byte) []byte {
-	out, _ = f.TryRead(db, now, args, out)
-	return out
+	if out, ok := f.TryRead(db, now, args, out); ok {
+		return out
+	}
+	return appendErr(out, errReadPathWrite)
 }
 
 // TryRead is Read for a command routed to the read path before the state

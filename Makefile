@@ -74,7 +74,8 @@ compare: deps
 
 # bench: redis-server (appendfsync always / everysec) vs 1- and 3-node quoris
 # under the same redis-benchmark workloads on this machine; prints one
-# table, then the other bars (snapshot stall, memory, recovery, failover).
+# table, then the other bars (snapshot stall, memory, recovery, failover,
+# pub/sub delivery next to redis-server).
 # Options: make bench BENCH_ARGS='-runs 1 -only "^SET" -bars none' or
 # BENCH_ARGS='-only "^$$" -bars memory,recovery -keys 100000'.
 bench: build deps

@@ -17,12 +17,12 @@ import (
 )
 
 // barNames are the bars in report order, the issue's.
-var barNames = []string{"snapshot", "memory", "recovery", "failover"}
+var barNames = []string{"snapshot", "memory", "recovery", "failover", "pubsub"}
 
 // barOrder is the run order. Memory comes first because it needs the node
 // to hold exactly the loaded keys; the snapshot bar then adds its sorted
 // set to the same node, and recovery removes it again.
-var barOrder = []string{"memory", "snapshot", "recovery", "failover"}
+var barOrder = []string{"memory", "snapshot", "recovery", "failover", "pubsub"}
 
 // parseBars turns the -bars value into a set of bar names.
 func parseBars(s string) (map[string]bool, error) {
@@ -168,6 +168,8 @@ func runBars(ctx context.Context, cfg *config, bin, base string) []barResult {
 		switch name {
 		case "failover":
 			r = failoverBar(ctx, bin, dir)
+		case "pubsub":
+			r = pubsubBar(ctx, bin, dir)
 		default:
 			if q1 == nil {
 				var err error
@@ -206,6 +208,7 @@ var barTargets = map[string]string{
 	"memory":   "<= 1.5x",
 	"recovery": "<= 3 s",
 	"failover": "median <= 2 s",
+	"pubsub":   "all delivered, in order",
 }
 
 // loadedNode starts a 1-node quoris and loads keys keys into it.

@@ -17,7 +17,7 @@ func TestParseBars(t *testing.T) {
 		want    []string
 		wantErr bool
 	}{
-		{"all", []string{"failover", "memory", "recovery", "snapshot"}, false},
+		{"all", []string{"failover", "memory", "pubsub", "recovery", "snapshot"}, false},
 		{"none", nil, false},
 		{"", nil, false},
 		{"memory", []string{"memory"}, false},

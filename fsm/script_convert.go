@@ -19,8 +19,13 @@ import (
 // Lua stack limit.
 const maxReplyDepth = 1000
 
-// respToLua parses one RESP2 reply at the start of b into a Lua value.
-// The FSM produced b, so it is well formed; a damaged reply yields false.
+// respToLua parses one RESP2 or RESP3 reply at the start of b into a Lua
+// value. RESP3 types arrive only after redis.setresp(3) and convert as
+// Redis's redisProtocolToLuaType_* do: a map to {map={k=v}}, a set to
+// {set={m=true}}, a double to {double=n}, a big number to {big_number=s},
+// a verbatim string to {verbatim_string={format=f, string=s}}, a boolean
+// to a boolean, null to nil. The FSM produced b, so it is well formed; a
+// damaged reply yields false.
 func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
 	if len(b) < 3 {
 		return lua.LFalse, nil
@@ -58,6 +63,55 @@ func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
 			t.RawSetInt(i, v)
 		}
 		return t, rest
+	case '%', '~':
+		n, err := strconv.Atoi(string(line))
+		if err != nil || n < 0 {
+			return lua.LFalse, rest
+		}
+		inner := L.CreateTable(0, n)
+		for i := 0; i < n; i++ {
+			var k, v lua.LValue
+			k, rest = respToLua(L, rest)
+			if b[0] == '%' {
+				v, rest = respToLua(L, rest)
+			} else {
+				v = lua.LTrue
+			}
+			if k != lua.LNil {
+				inner.RawSet(k, v)
+			}
+		}
+		t := L.CreateTable(0, 1)
+		if b[0] == '%' {
+			t.RawSetString("map", inner)
+		} else {
+			t.RawSetString("set", inner)
+		}
+		return t, rest
+	case ',':
+		d, _ := strconv.ParseFloat(string(line), 64)
+		t := L.CreateTable(0, 1)
+		t.RawSetString("double", lua.LNumber(d))
+		return t, rest
+	case '(':
+		t := L.CreateTable(0, 1)
+		t.RawSetString("big_number", lua.LString(line))
+		return t, rest
+	case '#':
+		return lua.LBool(len(line) == 1 && line[0] == 't'), rest
+	case '_':
+		return lua.LNil, rest
+	case '=':
+		n, err := strconv.Atoi(string(line))
+		if err != nil || n < 4 || n+2 > len(rest) {
+			return lua.LFalse, rest
+		}
+		vt := L.CreateTable(0, 2)
+		vt.RawSetString("format", lua.LString(rest[:3]))
+		vt.RawSetString("string", lua.LString(rest[4:n]))
+		t := L.CreateTable(0, 1)
+		t.RawSetString("verbatim_string", vt)
+		return t, rest[n+2:]
 	}
 	return lua.LFalse, nil
 }
@@ -86,7 +140,12 @@ func errorText(s string) string {
 // precedence: an error ({err=}), a status ({ok=}), RESP3 shapes a RESP2
 // client sees flattened ({double=}, {big_number=}, {verbatim_string=},
 // {map=}, {set=}), else an array up to the first nil.
-func luaToResp(out []byte, v lua.LValue, depth int) []byte {
+func luaToResp(out []byte, v lua.LValue, depth int) []byte { return luaToRespProto(out, v, depth, false) }
+
+// luaToRespProto is luaToResp for a script that called redis.setresp(3)
+// (r3): a boolean then answers as Redis's addReplyBool, :1 or :0 in RESP2,
+// where a RESP2 script's false is a null.
+func luaToRespProto(out []byte, v lua.LValue, depth int, r3 bool) []byte {
 	if depth > maxReplyDepth {
 		return redcon.AppendError(out, "ERR reached lua stack limit")
 	}
@@ -94,19 +153,22 @@ func luaToResp(out []byte, v lua.LValue, depth int) []byte {
 	case lua.LString:
 		return redcon.AppendBulkString(out, string(v))
 	case lua.LBool:
-		if v {
+		switch {
+		case bool(v):
 			return redcon.AppendInt(out, 1)
+		case r3:
+			return redcon.AppendInt(out, 0)
 		}
 		return redcon.AppendNull(out)
 	case lua.LNumber:
 		return redcon.AppendInt(out, luaToInt(float64(v)))
 	case *lua.LTable:
-		return tableToResp(out, v, depth)
+		return tableToResp(out, v, depth, r3)
 	}
 	return redcon.AppendNull(out)
 }
 
-func tableToResp(out []byte, t *lua.LTable, depth int) []byte {
+func tableToResp(out []byte, t *lua.LTable, depth int, r3 bool) []byte {
 	if e, ok := t.RawGetString("err").(lua.LString); ok {
 		return appendErrorReply(out, string(e))
 	}
@@ -130,8 +192,8 @@ func tableToResp(out []byte, t *lua.LTable, depth int) []byte {
 		var body []byte
 		n := 0
 		m.ForEach(func(k, v lua.LValue) {
-			body = luaToResp(body, k, depth+1)
-			body = luaToResp(body, v, depth+1)
+			body = luaToRespProto(body, k, depth+1, r3)
+			body = luaToRespProto(body, v, depth+1, r3)
 			n++
 		})
 		return append(redcon.AppendArray(out, 2*n), body...)
@@ -140,7 +202,7 @@ func tableToResp(out []byte, t *lua.LTable, depth int) []byte {
 		var body []byte
 		n := 0
 		s.ForEach(func(k, _ lua.LValue) {
-			body = luaToResp(body, k, depth+1)
+			body = luaToRespProto(body, k, depth+1, r3)
 			n++
 		})
 		return append(redcon.AppendArray(out, n), body...)
@@ -151,7 +213,7 @@ func tableToResp(out []byte, t *lua.LTable, depth int) []byte {
 	}
 	out = redcon.AppendArray(out, n)
 	for i := 1; i <= n; i++ {
-		out = luaToResp(out, t.RawGetInt(i), depth+1)
+		out = luaToRespProto(out, t.RawGetInt(i), depth+1, r3)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"github.com/quoris/quoris/fsm/resp3"
 	"math"
 	"strconv"
 	"strings"
@@ -54,11 +55,13 @@ func (e *luaEngine) redisTable() *lua.LTable {
 		if L.GetTop() != 1 {
 			e.raiseErr(L, "redis.setresp() requires one argument.")
 		}
-		if n := L.ToInt(1); n != 2 && n != 3 {
+		n := L.ToInt(1)
+		if n != 2 && n != 3 {
 			e.raiseErr(L, "RESP version must be 2 or 3.")
 		}
-		// quoris's FSM replies in RESP2 only, so replies convert as RESP2
-		// whichever version the script asks for.
+		if e.run != nil {
+			e.run.resp3 = n == 3
+		}
 		return 0
 	})
 	fn("set_repl", func(L *lua.LState) int {
@@ -196,6 +199,10 @@ func (e *luaEngine) redisCall(L *lua.LState, raise bool) int {
 	}
 	L.SetTop(0)
 	reply := e.execFromScript(run, args)
+	if run.resp3 && len(reply) > 0 && reply[0] != '-' {
+		// Commands reply in RESP2; re-type as Redis would send RESP3.
+		reply = resp3.Append(nil, args, reply)
+	}
 	v, _ := respToLua(L, reply)
 	if raise && len(reply) > 0 && reply[0] == '-' {
 		e.raise(L, v)

@@ -1,4 +1,4 @@
-package resp
+package resp3
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 
 // Reply shapes of Redis 7.0 commands whose RESP3 form differs from RESP2
 // by more than nulls. Checked against redis-server 7.0.15 after HELLO 3
-// (resp3_redis_test.go); a command missing here only has its nulls turned
+// (resp/resp3_redis_test.go); a command missing here only has its nulls turned
 // into '_'.
 
 var (

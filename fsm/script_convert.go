@@ -140,7 +140,9 @@ func errorText(s string) string {
 // precedence: an error ({err=}), a status ({ok=}), RESP3 shapes a RESP2
 // client sees flattened ({double=}, {big_number=}, {verbatim_string=},
 // {map=}, {set=}), else an array up to the first nil.
-func luaToResp(out []byte, v lua.LValue, depth int) []byte { return luaToRespProto(out, v, depth, false) }
+func luaToResp(out []byte, v lua.LValue, depth int) []byte {
+	return luaToRespProto(out, v, depth, false)
+}
 
 // luaToRespProto is luaToResp for a script that called redis.setresp(3)
 // (r3): a boolean then answers as Redis's addReplyBool, :1 or :0 in RESP2,

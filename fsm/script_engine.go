@@ -60,7 +60,7 @@ type scriptRun struct {
 	registered bool                      // library.funcs is known: do not add again
 	errLine    map[lua.LValue]int        // line where an error value was raised
 	wrote      bool
-	resp3      bool // redis.setresp(3): redis.call replies in RESP3 types
+	resp3      bool               // redis.setresp(3): redis.call replies in RESP3 types
 	noSuffix   bool               // errors without Redis's " script: ..." suffix (library loads)
 	ids        map[lua.LValue]int // see identity
 }

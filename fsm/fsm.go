@@ -42,9 +42,10 @@ type FSM struct {
 
 	scripts scriptState // script cache and function libraries: replicated
 
-	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
-	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
-	written   []Written                       // keys stored by the apply in progress
+	onWrite      atomic.Pointer[func([]Written)] // see OnWrite
+	onPublish    atomic.Pointer[PublishFunc]     // see OnPublish
+	quietThrough atomic.Uint64                   // see SetQuietThrough
+	written      []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
 	// in this run (see SetProposedHere): only there do the reads it carries
 	// count as keyspace hits and misses.

@@ -23,14 +23,27 @@ type PublishFunc func(channel, message []byte, shard bool) int
 // under the FSM's lock: it must not block or call back into the FSM.
 func (f *FSM) OnPublish(fn PublishFunc) { f.onPublish.Store(&fn) }
 
-// publish hands a message to the hook. The count it returns is a
-// node-local observation: it may go into a reply, never into state.
-func (f *FSM) publish(channel, message []byte, shard bool) int {
+// publish hands a message of the entry at index to the hook. The count it
+// returns is a node-local observation: it may go into a reply, never into
+// state. An entry this process found in its log at start was applied, and
+// its messages delivered, before the restart: replaying it delivers
+// nothing, or a subscriber of a restarted node would get old messages.
+func (f *FSM) publish(index uint64, channel, message []byte, shard bool) int {
 	fn := f.onPublish.Load()
-	if fn == nil {
+	if fn == nil || f.replayed(index) {
 		return 0
 	}
 	return (*fn)(channel, message, shard)
+}
+
+// SetQuietThrough marks the log entries up to index, found on disk when
+// the node starts, as replayed: their pub/sub messages and keyspace events
+// are not delivered again.
+func (f *FSM) SetQuietThrough(index uint64) { f.quietThrough.Store(index) }
+
+func (f *FSM) replayed(index uint64) bool {
+	q := f.quietThrough.Load()
+	return q > 0 && index <= q
 }
 
 // cmdPublish is PUBLISH and SPUBLISH. The reply counts the receivers on
@@ -44,7 +57,7 @@ func cmdPublish(shard bool) func(c *Ctx) error {
 			// seen by this node's subscribers alone.
 			return errPublishOnRead
 		}
-		c.Int(int64(c.f.publish(c.Args[1], c.Args[2], shard)))
+		c.Int(int64(c.f.publish(c.Index, c.Args[1], c.Args[2], shard)))
 		return nil
 	}
 }
@@ -178,7 +191,7 @@ func (c *Ctx) notifyIn(db int, class NotifyClass, event, key string) {
 }
 
 func (c *Ctx) publishEvent(flags NotifyClass, db int, event, key string) {
-	if flags&(NotifyKeyspace|NotifyKeyevent) == 0 || c.f.onPublish.Load() == nil {
+	if flags&(NotifyKeyspace|NotifyKeyevent) == 0 || c.f.onPublish.Load() == nil || c.f.replayed(c.Index) {
 		return
 	}
 	var buf [64]byte
@@ -186,12 +199,12 @@ func (c *Ctx) publishEvent(flags NotifyClass, db int, event, key string) {
 		ch := append(buf[:0], "__keyspace@"...)
 		ch = strconv.AppendInt(ch, int64(db), 10)
 		ch = append(append(ch, "__:"...), key...)
-		c.f.publish(ch, []byte(event), false)
+		c.f.publish(c.Index, ch, []byte(event), false)
 	}
 	if flags&NotifyKeyevent != 0 {
 		ch := append(buf[:0], "__keyevent@"...)
 		ch = strconv.AppendInt(ch, int64(db), 10)
 		ch = append(append(ch, "__:"...), event...)
-		c.f.publish(ch, []byte(key), false)
+		c.f.publish(c.Index, ch, []byte(key), false)
 	}
 }

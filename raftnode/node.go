@@ -115,6 +115,9 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 		trans.Close()
 		return nil, err
 	}
+	if last, err := logs.LastIndex(); err == nil {
+		f.SetQuietThrough(last) // replayed entries publish nothing again
+	}
 
 	rc := raft.DefaultConfig()
 	rc.LocalID = raft.ServerID(cfg.NodeID)

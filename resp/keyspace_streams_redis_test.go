@@ -13,7 +13,7 @@ var streamScript = [][]string{
 	{"XADD", "x0", "1-1", "f", "v"}, {"XADD", "x0", "1-2", "f", "v"}, {"XADD", "x0", "*", "f", "v"},
 	{"XADD", "x0", "1-1", "f", "v"}, // ID too small: error, no event
 	{"XADD", "nokey", "NOMKSTREAM", "*", "f", "v"},
-	{"XADD", "x0", "MAXLEN", "2", "*", "f", "v"}, // xadd then xtrim
+	{"XADD", "x0", "MAXLEN", "2", "*", "f", "v"},  // xadd then xtrim
 	{"XADD", "x0", "MAXLEN", "10", "*", "f", "v"}, // nothing to trim
 	{"XTRIM", "x0", "MAXLEN", "1"}, {"XTRIM", "x0", "MAXLEN", "5"}, {"XTRIM", "nokey", "MAXLEN", "0"},
 	{"XADD", "x1", "5-1", "a", "1"}, {"XADD", "x1", "5-2", "a", "2"}, {"XADD", "x1", "5-3", "a", "3"},

@@ -350,7 +350,9 @@ func TestCheckStreamHistory(t *testing.T) {
 	t0 := time.Now()
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	newTo := func(c string, ms int) delivery { return delivery{consumer: c, call: at(ms), ret: at(ms + 5)} }
-	claimTo := func(c string, ms int) delivery { return delivery{consumer: c, claim: true, call: at(ms), ret: at(ms + 5)} }
+	claimTo := func(c string, ms int) delivery {
+		return delivery{consumer: c, claim: true, call: at(ms), ret: at(ms + 5)}
+	}
 	tests := []struct {
 		name       string
 		added      []string

@@ -384,11 +384,17 @@ func cmdXadd(c *Ctx) error {
 		return errXaddSmall
 	}
 	s.Append(id, c.Args[fieldPos:], c.SettingInt("stream-node-max-bytes"), c.SettingInt("stream-node-max-entries"))
+	trimmed := int64(0)
 	if a.trimming {
-		s.Trim(a.trim)
+		trimmed = s.Trim(a.trim)
 	}
 	c.Set(key, it)
 	c.streamID(id)
+	// Redis announces the append, then the trim it caused.
+	c.Notify(NotifyStream, "xadd", key)
+	if trimmed > 0 {
+		c.Notify(NotifyStream, "xtrim", key)
+	}
 	return nil
 }
 
@@ -514,6 +520,7 @@ func cmdXdel(c *Ctx) error {
 			s.FirstID, _ = s.Edge(false)
 		}
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xdel", key)
 	}
 	c.Int(deleted)
 	return nil
@@ -536,6 +543,7 @@ func cmdXtrim(c *Ctx) error {
 	n := s.Trim(a.trim)
 	if n > 0 {
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xtrim", key)
 	}
 	c.Int(n)
 	return nil
@@ -597,6 +605,7 @@ func cmdXsetid(c *Ctx) error {
 		s.MaxDeletedID = maxDel
 	}
 	c.Set(key, it)
+	c.Notify(NotifyStream, "xsetid", key)
 	c.OK()
 	return nil
 }

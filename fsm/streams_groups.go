@@ -115,6 +115,7 @@ func cmdXgroup(c *Ctx) error {
 			return errBusyGroup
 		}
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xgroup-create", key)
 		c.OK()
 	case "setid":
 		var id datatypes.StreamID
@@ -127,6 +128,7 @@ func cmdXgroup(c *Ctx) error {
 		g := s.MutGroup(name)
 		g.LastID, g.EntriesRead = id, entriesRead
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xgroup-setid", key)
 		c.OK()
 	case "destroy":
 		if s.Group(name) == nil {
@@ -136,11 +138,15 @@ func cmdXgroup(c *Ctx) error {
 		s, it, _ = streamWrite(c, key)
 		s.DeleteGroup(name)
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xgroup-destroy", key)
 		c.Int(1)
 	case "createconsumer":
 		s, it, _ = streamWrite(c, key)
 		created := s.MutGroup(name).CreateConsumer(c.Arg(4), c.Now)
 		c.Set(key, it)
+		if created {
+			c.Notify(NotifyStream, "xgroup-createconsumer", key)
+		}
 		c.Bool(created)
 	case "delconsumer":
 		if s.Group(name).Consumer(c.Arg(4)) == nil {
@@ -150,6 +156,7 @@ func cmdXgroup(c *Ctx) error {
 		s, it, _ = streamWrite(c, key)
 		n := s.MutGroup(name).DeleteConsumer(c.Arg(4))
 		c.Set(key, it)
+		c.Notify(NotifyStream, "xgroup-delconsumer", key)
 		c.Int(int64(n))
 	}
 	return nil
@@ -315,13 +322,21 @@ func cmdXpending(c *Ctx) error {
 // use, refreshing its seen time) with a new delivery time and count.
 func claimTo(c *Ctx, g *datatypes.StreamGroup, consumer string, nk datatypes.StreamNACK, at int64, count uint64, created *bool) {
 	if !*created {
-		if !g.CreateConsumer(consumer, c.Now) {
-			g.MutConsumer(consumer).Touch(c.Now)
-		}
+		useConsumer(c, g, consumer, c.Arg(1))
 		*created = true
 	}
 	nk.Consumer, nk.DeliveryTime, nk.DeliveryCount = consumer, at, count
 	g.SetPending(nk)
+}
+
+// useConsumer creates consumer in g, announcing it as Redis's
+// streamCreateConsumer does, or refreshes its seen time.
+func useConsumer(c *Ctx, g *datatypes.StreamGroup, consumer, key string) {
+	if g.CreateConsumer(consumer, c.Now) {
+		c.Notify(NotifyStream, "xgroup-createconsumer", key)
+		return
+	}
+	g.MutConsumer(consumer).Touch(c.Now)
 }
 
 func cmdXclaim(c *Ctx) error {

@@ -217,9 +217,7 @@ func xreadGeneric(c *Ctx, group bool) error {
 		}
 		s, it, _ := streamWrite(c, key)
 		g := s.MutGroup(groupName)
-		if !g.CreateConsumer(consumer, c.Now) {
-			g.MutConsumer(consumer).Touch(c.Now)
-		}
+		useConsumer(c, g, consumer, key)
 		if history {
 			replyConsumerHistory(c, s, g, consumer, start, ok, count)
 		} else {

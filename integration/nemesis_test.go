@@ -23,6 +23,9 @@ type nemesis struct {
 	kinds  map[string]int
 	log    []string
 	start  time.Time
+	// clockAt is when the first clock fault struck (zero if none): from
+	// then on the leaders' clocks may disagree by seconds.
+	clockAt time.Time
 }
 
 func newNemesis(t *testing.T, c *Cluster, fw *firewall, r *rand.Rand, faults []string) *nemesis {
@@ -73,7 +76,11 @@ func (n *nemesis) strike() {
 	if len(n.faults) == 0 {
 		return
 	}
-	f := n.faults[n.r.IntN(len(n.faults))]
+	n.strikeKind(n.faults[n.r.IntN(len(n.faults))])
+}
+
+// strikeKind applies one fault of kind f.
+func (n *nemesis) strikeKind(f string) {
 	n.count++
 	n.kinds[f]++
 	majority := len(n.c.Nodes)/2 + 1
@@ -115,6 +122,9 @@ func (n *nemesis) strike() {
 		skew := time.Duration(n.r.IntN(10)-5) * time.Second
 		if skew == 0 {
 			skew = 3 * time.Second
+		}
+		if n.clockAt.IsZero() {
+			n.clockAt = time.Now()
 		}
 		n.c.Kill(victim)
 		n.c.RestartWith(victim, "--debug-clock-skew", skew.String())

@@ -27,7 +27,7 @@ import (
 //	QUORIS_TORTURE_RUNS      number of runs (default 2)
 //	QUORIS_TORTURE_DURATION  length of each run's fault phase (default 12s)
 //	QUORIS_TORTURE_SEED      seed of the first run; run i uses seed+i (default 1)
-//	QUORIS_TORTURE_WORKLOADS register,counter,list-append,set (default all)
+//	QUORIS_TORTURE_WORKLOADS register,counter,list-append,set,stream (default all)
 //	QUORIS_TORTURE_FAULTS    kill,pause,partition,membership,clock,snapshot (default all)
 //	QUORIS_TORTURE_NODES     3 or 5 (default 3)
 //	QUORIS_TORTURE_CLIENTS   concurrent clients (default 8)
@@ -42,6 +42,10 @@ func TestTorture(t *testing.T) {
 		seed := cfg.seed + uint64(i)
 		wl := cfg.workloads[i%len(cfg.workloads)]
 		t.Run(fmt.Sprintf("%s/seed=%d", wl, seed), func(t *testing.T) {
+			if wl == streamWorkload {
+				results = append(results, runStreamTorture(t, cfg, seed, false))
+				return
+			}
 			results = append(results, runTorture(t, cfg, workloads[wl], seed))
 		})
 	}
@@ -82,12 +86,12 @@ func tortureConfigFromEnv(t *testing.T) tortureConfig {
 		runs: atoi("QUORIS_TORTURE_RUNS", "2"), nodes: atoi("QUORIS_TORTURE_NODES", "3"),
 		clients: atoi("QUORIS_TORTURE_CLIENTS", "8"), duration: d,
 		seed:      uint64(atoi("QUORIS_TORTURE_SEED", "1")),
-		workloads: strings.Split(env("QUORIS_TORTURE_WORKLOADS", "register,counter,list-append,set"), ","),
+		workloads: strings.Split(env("QUORIS_TORTURE_WORKLOADS", "register,counter,list-append,set,"+streamWorkload), ","),
 		faults:    strings.Split(env("QUORIS_TORTURE_FAULTS", "kill,pause,partition,membership,clock,snapshot"), ","),
 		out:       env("QUORIS_TORTURE_OUT", filepath.Join("..", "torture-out")),
 	}
 	for _, w := range cfg.workloads {
-		if workloads[w] == nil {
+		if workloads[w] == nil && w != streamWorkload {
 			t.Fatalf("unknown workload %q", w)
 		}
 	}
@@ -114,6 +118,9 @@ func formatResults(rs []tortureResult) string {
 		"workload", "seed", "ok", "failed", "unknown", "ops/s", "linearizable", "lost", "unavail", "elect", "faults", "fault mix")
 	for _, r := range rs {
 		lin := "yes"
+		if r.workload == streamWorkload {
+			lin = "n/a" // checked for its own violations instead
+		}
 		if r.violation != "" {
 			lin = "NO"
 		}
@@ -127,22 +134,7 @@ func formatResults(rs []tortureResult) string {
 func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tortureResult {
 	r := rand.New(rand.NewPCG(seed, 0x746f7274))
 	ctx := deadlineCtx(t, cfg.duration+3*time.Minute)
-	faults := map[string]bool{}
-	for _, f := range cfg.faults {
-		faults[f] = true
-	}
-	c := NewCluster(t)
-	c.IPPrefix = fmt.Sprintf("127.%d.%d.", 100+r.IntN(100), 1+r.IntN(250))
-	if faults["snapshot"] {
-		// Tiny thresholds: snapshots and snapshot installs happen during faults.
-		c.Flags = []string{"--snapshot-threshold", "40", "--trailing-logs", "20", "--snapshot-interval", "300ms"}
-	}
-	c.Start(cfg.nodes)
-	needCommands(t, c.Node(1).Addr, wl.needs...)
-	var fw *firewall
-	if faults["partition"] {
-		fw = newFirewall(t, fmt.Sprintf("%d_%d", os.Getpid(), seed))
-	}
+	c, fw := startTortureCluster(t, cfg, r, seed, wl.needs)
 	term0 := leaderTerm(c)
 
 	h := check.NewHistory()
@@ -279,6 +271,28 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 	t.Logf("faults: %s", strings.Join(n.log, "; "))
 	t.Logf("%s", formatResults([]tortureResult{res}))
 	return res
+}
+
+// startTortureCluster starts the run's cluster on its own loopback
+// addresses, set up for the configured faults.
+func startTortureCluster(t *testing.T, cfg tortureConfig, r *rand.Rand, seed uint64, needs []string) (*Cluster, *firewall) {
+	faults := map[string]bool{}
+	for _, f := range cfg.faults {
+		faults[f] = true
+	}
+	c := NewCluster(t)
+	c.IPPrefix = fmt.Sprintf("127.%d.%d.", 100+r.IntN(100), 1+r.IntN(250))
+	if faults["snapshot"] {
+		// Tiny thresholds: snapshots and snapshot installs happen during faults.
+		c.Flags = []string{"--snapshot-threshold", "40", "--trailing-logs", "20", "--snapshot-interval", "300ms"}
+	}
+	c.Start(cfg.nodes)
+	needCommands(t, c.Node(1).Addr, needs...)
+	var fw *firewall
+	if faults["partition"] {
+		fw = newFirewall(t, fmt.Sprintf("%d_%d", os.Getpid(), seed))
+	}
+	return c, fw
 }
 
 // keyEpoch is how long a set of keys is in use; see the client loop.

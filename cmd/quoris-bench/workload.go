@@ -24,6 +24,13 @@ type workload struct {
 	// Script, when set, is loaded with SCRIPT LOAD before the run, and
 	// the row runs Test (EVALSHA or EVALSHA_RO) of it on one random key.
 	Script string
+	// Command, when set, is the command line redis-benchmark sends
+	// instead of a -t test (redis-benchmark runs arbitrary commands).
+	Command []string
+	// Prepare, when set, runs before every redis-benchmark run of the row
+	// with the run's request count: state the command needs (a consumer
+	// group and enough unread entries for XREADGROUP).
+	Prepare func(ctx context.Context, addr string, n int) error
 }
 
 // setGetScript is the row of issue #9: a script that writes and reads a
@@ -47,6 +54,10 @@ func workloads() []workload {
 		workload{Name: "SET/GET interleaved c50 P16", Test: setGetTest, Clients: 50, Pipeline: 16},
 		workload{Name: "EVALSHA set+get c50", Test: "EVALSHA", Script: setGetScript, Clients: 50, Pipeline: 1},
 		workload{Name: "EVALSHA_RO get c50", Test: "EVALSHA_RO", Script: getScript, Clients: 50, Pipeline: 1},
+		workload{Name: "XADD c50", Test: "xadd", Command: xaddCommand, Clients: 50, Pipeline: 1},
+		workload{Name: "XADD c50 P16", Test: "xadd", Command: xaddCommand, Clients: 50, Pipeline: 16},
+		workload{Name: "XREADGROUP c50", Test: "xreadgroup", Command: xreadgroupCommand, Prepare: prefillGroup, Clients: 50, Pipeline: 1},
+		workload{Name: "XREADGROUP c50 P16", Test: "xreadgroup", Command: xreadgroupCommand, Prepare: prefillGroup, Clients: 50, Pipeline: 16},
 		workload{Name: "SET c1", Test: "set", Clients: 1, Pipeline: 1},
 		workload{Name: "GET c1", Test: "get", Clients: 1, Pipeline: 1})
 	return ws
@@ -83,7 +94,17 @@ func runBenchmark(ctx context.Context, addr string, w workload, n int) (benchRes
 	if w.Pipeline > 1 {
 		args = append(args, "-P", strconv.Itoa(w.Pipeline))
 	}
-	if w.Script != "" {
+	if w.Prepare != nil {
+		if err := w.Prepare(ctx, addr, n); err != nil {
+			if strings.Contains(strings.ToLower(err.Error()), "unknown command") {
+				return benchResult{}, errUnknownCommand
+			}
+			return benchResult{}, fmt.Errorf("%s: prepare: %w", w.Name, err)
+		}
+	}
+	if w.Command != nil {
+		args = append(args, w.Command...)
+	} else if w.Script != "" {
 		sha, err := do(addr, 10*time.Second, "SCRIPT", "LOAD", w.Script)
 		if err != nil {
 			if strings.Contains(strings.ToLower(err.Error()), "unknown command") {

@@ -70,8 +70,8 @@ func TestParseCSV(t *testing.T) {
 
 func TestWorkloads(t *testing.T) {
 	ws := workloads()
-	if len(ws) != 17 {
-		t.Fatalf("%d rows, want 17", len(ws))
+	if len(ws) != 21 {
+		t.Fatalf("%d rows, want 21", len(ws))
 	}
 	seen := map[string]bool{}
 	for _, w := range ws {
@@ -80,7 +80,7 @@ func TestWorkloads(t *testing.T) {
 		}
 		seen[w.Name] = true
 	}
-	for _, name := range []string{"SET c50", "MSET c50 P16", "ZADD c50", "SET c1", "GET c1", "SET/GET interleaved c50 P16", "EVALSHA set+get c50", "EVALSHA_RO get c50"} {
+	for _, name := range []string{"SET c50", "MSET c50 P16", "ZADD c50", "SET c1", "GET c1", "SET/GET interleaved c50 P16", "EVALSHA set+get c50", "EVALSHA_RO get c50", "XADD c50", "XREADGROUP c50 P16"} {
 		if !seen[name] {
 			t.Errorf("missing row %q", name)
 		}

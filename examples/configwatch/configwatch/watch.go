@@ -188,7 +188,7 @@ func (w *Watcher) session(ctx context.Context) (bool, error) {
 	// everything before it is read now.
 	w.subscriptions.Add(1)
 	w.markAll()
-	pinged := false
+	pinged, again := false, 0
 	for {
 		msg, err := ps.ReceiveTimeout(ctx, w.Health)
 		if err != nil {
@@ -214,7 +214,17 @@ func (w *Watcher) session(ctx context.Context) (bool, error) {
 			w.events.Add(1)
 			w.mark(name)
 		case *redis.Subscription:
-			// Unexpected after the confirmations; harmless.
+			// go-redis reconnects a broken subscription by itself
+			// (inside Receive or Ping) and resubscribes: the new
+			// connection's confirmations come first, and whatever changed
+			// while it was down must be read again after them.
+			if m.Kind == "subscribe" || m.Kind == "psubscribe" {
+				if again++; again == want {
+					again = 0
+					w.subscriptions.Add(1)
+				}
+				w.markAll()
+			}
 		}
 	}
 }

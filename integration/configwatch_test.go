@@ -137,6 +137,16 @@ func TestConfigWatchFailover(t *testing.T) {
 	}()
 	defer func() { wcancel(); <-watchDone }()
 
+	// A second watcher follows every config (PSUBSCRIBE cfg:*, SCAN after
+	// each subscription) from the other follower, directly.
+	wall := configwatch.NewWatcher(c.Client(other), nil, func(configwatch.Config) {})
+	wallDone := make(chan struct{})
+	go func() {
+		defer close(wallDone)
+		_ = wall.Run(wctx)
+	}()
+	defer func() { wcancel(); <-wallDone }()
+
 	run := &cwRun{acked: map[int64]configwatch.Update{}, values: map[int64]map[string]string{}}
 	// startWriters starts one writer per node given and returns the
 	// function that stops them and waits until they are done (each with
@@ -263,6 +273,12 @@ func TestConfigWatchFailover(t *testing.T) {
 	eventually(t, 10*time.Second, "watcher at the final version", func() error {
 		if v := w.Latest(name); v != final.Version {
 			return fmt.Errorf("watcher at version %d, final %d", v, final.Version)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "the watcher of every config at the final version", func() error {
+		if v := wall.Latest(name); v != final.Version {
+			return fmt.Errorf("at version %d, final %d", v, final.Version)
 		}
 		return nil
 	})

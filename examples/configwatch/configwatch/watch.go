@@ -231,7 +231,7 @@ func (w *Watcher) session(ctx context.Context) (bool, error) {
 
 func (w *Watcher) markAll() {
 	w.mu.Lock()
-	if w.names == nil {
+	if len(w.names) == 0 {
 		w.scanAll = true
 	}
 	for _, n := range w.names {

@@ -68,7 +68,7 @@ func TestWatcher(t *testing.T) {
 	}
 	var named, all recorder
 	wn := NewWatcher(rdb, []string{"a", "b"}, named.add)
-	wa := NewWatcher(rdb, nil, all.add)
+	wa := NewWatcher(rdb, []string{}, all.add) // empty as nil: every config
 	wn.Health, wa.Health = 200*time.Millisecond, 200*time.Millisecond
 	var wg sync.WaitGroup
 	for _, w := range []*Watcher{wn, wa} {

@@ -31,7 +31,7 @@ import (
 type Watcher struct {
 	rdb   *redis.Client
 	store *Store
-	names []string // nil: every config (PSUBSCRIBE and SCAN)
+	names []string // none: every config (PSUBSCRIBE and SCAN)
 	fn    func(Config)
 	db    int
 

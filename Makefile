@@ -31,6 +31,18 @@ deps:
 		apt-get install -y -qq nftables >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nftables >/dev/null) || \
 		echo "deps: could not install nftables; partition faults will skip"; \
 	fi
+	@# The real-client tests (integration/clients_test.go): node-redis and
+	@# ioredis from integration/clients/package-lock.json, redis-py from Debian.
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd integration/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && echo "deps: npm client libraries installed" || \
+		echo "deps: npm ci failed in integration/clients; the Node.js client tests will skip"; \
+	else \
+		echo "deps: npm missing; the Node.js client tests will skip"; \
+	fi
+	@if ! /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get install -y -qq python3-redis >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3-redis >/dev/null) || \
+		echo "deps: could not install python3-redis; the redis-py client test will skip"; \
+	fi
 
 vet:
 	$(GO) vet $(PKGS)

@@ -1,12 +1,12 @@
 package rdb
 
 import (
-	"fmt"
-	"slices"
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"

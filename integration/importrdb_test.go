@@ -199,6 +199,14 @@ func TestImportRDB(t *testing.T) {
 		})
 	}
 	t.Logf("%d keys compared after import", n)
+
+	// One step: import-rdb with server flags converts and serves.
+	one := NewCluster(t)
+	one.NodeCommand[1] = []string{"import-rdb", rdbPath}
+	one.Start(1)
+	if n := compareAllKeys(t, ctx, raddr, one.Node(1).Addr, []int{0, 1, 2, 3}); n != 3*18 {
+		t.Errorf("one-step import: %d keys compared", n)
+	}
 }
 
 // TestImportRDBRefuses: a damaged file is refused with a clear error and no

@@ -77,7 +77,8 @@ func sameFields(master [][]byte, fv [][]byte) bool {
 // lpEntryBytes is what appending an entry adds to its node's listpack
 // (streamAppendItem): flags, ms and seq deltas from the master ID, then
 // either the values alone (same fields as the master) or the field count
-// and pairs, then the element count for reverse iteration.
+// and pairs, then lp-count for reverse iteration: the entry's elements but
+// lp-count itself (values + 3, or 2 x fields + 4).
 func lpEntryBytes(master StreamID, masterFields [][]byte, id StreamID, fv [][]byte) int {
 	nf := int64(len(fv) / 2)
 	n := lpInt(2) + lpInt(int64(id.Ms-master.Ms)) + lpInt(int64(id.Seq-master.Seq))
@@ -85,13 +86,13 @@ func lpEntryBytes(master StreamID, masterFields [][]byte, id StreamID, fv [][]by
 		for i := 1; i < len(fv); i += 2 {
 			n += lpElem(fv[i])
 		}
-		return n + lpInt(nf)
+		return n + lpInt(nf+3)
 	}
 	n += lpInt(nf)
 	for _, b := range fv {
 		n += lpElem(b)
 	}
-	return n + lpInt(2*nf+1)
+	return n + lpInt(2*nf+4)
 }
 
 // lpBytes is the node listpack's current size.

@@ -70,3 +70,9 @@ func (g *StreamGroup) RestorePending(n StreamNACK) bool {
 // allocation (sampled), its nodes, and every group's PEL and consumers. The
 // dataset accounting's estimate (DatasetSize) is the same from lengths.
 func (s *Stream) MemUsage(samples int) int64 { return s.DatasetSize(samples) }
+
+// PutEntry adds an entry from a restored payload; the caller keeps IDs
+// ascending and within the nodes it puts.
+func (s *Stream) PutEntry(id StreamID, fv [][]byte) {
+	s.entries.Set(streamEntry{id: id, data: packFields(fv)})
+}

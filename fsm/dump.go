@@ -39,9 +39,6 @@ func cmdDump(c *Ctx) error {
 		c.Null()
 		return nil
 	}
-	if _, isStream := it.Value.(streamValue); isStream {
-		return errDumpStream
-	}
 	c.Bulk(rdb.Dump(rdbValue(it)))
 	return nil
 }
@@ -71,6 +68,8 @@ func rdbValue(it Item) *rdb.Value {
 			return true
 		})
 		return out
+	case streamValue:
+		return &rdb.Value{Kind: rdb.KindStream, Stream: streamToRDB(v.Stream)}
 	case zsetValue:
 		out := &rdb.Value{Kind: rdb.KindZSet, Compact: !v.IsSkiplist(), ZSet: make([]rdb.ZEntry, 0, v.Len())}
 		v.Each(func(z datatypes.ZItem) bool {
@@ -149,8 +148,8 @@ func cmdRestore(c *Ctx) error {
 	case errors.Is(err, rdb.ErrChecksum):
 		return errDumpPayload
 	case err != nil:
-		// Stream payloads (rdb.ErrUnsupported) included: quoris has no
-		// stream type, and Redis answers the same to any it cannot load.
+		// Module values (rdb.ErrUnsupported) included: Redis answers the
+		// same to a module type it does not have.
 		return errBadDataFormat
 	}
 	if ttl != 0 && !o.absTTL {
@@ -193,6 +192,8 @@ func restoredItem(c *Ctx, v *rdb.Value) Item {
 			s.Append(string(m))
 		}
 		return c.NewItem(setValue{s})
+	case rdb.KindStream:
+		return c.NewItem(streamValue{streamFromRDB(v.Stream)})
 	case rdb.KindZSet:
 		z := datatypes.NewZSetEncoded(!v.Compact)
 		for _, e := range v.ZSet {

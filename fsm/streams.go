@@ -38,7 +38,6 @@ var (
 	errXtrimNoStrategy  = errors.New("ERR syntax error, XTRIM must be called with a trimming strategy")
 	errLimitNoApprox    = errors.New("ERR syntax error, LIMIT cannot be used without the special ~ option")
 	errStreamBlock      = errors.New("ERR XREAD BLOCK with the $ ID is not supported by quoris: pass the last ID you have seen instead of $")
-	errDumpStream       = errors.New("ERR DUMP of a stream is not supported by quoris yet (the RDB stream encoding is not implemented)")
 	errXsetidEntries    = errors.New("ERR entries_added must be positive")
 	errXsetidMaxDel     = errors.New("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
 	errXsetidTop        = errors.New("ERR The ID specified in XSETID is smaller than the target stream top item")

@@ -76,7 +76,6 @@ func TestStreamGenericCommands(t *testing.T) {
 		{[]string{"EXISTS", "s"}, ":1\r\n"},
 		{[]string{"XREAD", "BLOCK", "10", "STREAMS", "s", "$"}, "-" + errStreamBlock.Error() + "\r\n"},
 		{[]string{"XREAD", "BLOCK", "-1", "STREAMS", "s", "$"}, "-ERR timeout is negative\r\n"},
-		{[]string{"DUMP", "s"}, "-" + errDumpStream.Error() + "\r\n"},
 		{[]string{"XGROUP", "FOO"}, "-ERR unknown subcommand 'FOO'. Try XGROUP HELP.\r\n"},
 		{[]string{"XGROUP", "CREATE", "s"}, "-ERR wrong number of arguments for 'xgroup|create' command\r\n"},
 		{[]string{"XINFO", "GROUPS"}, "-ERR wrong number of arguments for 'xinfo|groups' command\r\n"},

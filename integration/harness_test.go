@@ -97,6 +97,9 @@ type Cluster struct {
 	Flags []string
 	// NodeFlags are added to node i's (1-based) first start.
 	NodeFlags map[int][]string
+	// NodeCommand goes before the flags of node i's first start: a
+	// subcommand such as {"restore", FILE}.
+	NodeCommand map[int][]string
 	// IPPrefix, when set (e.g. "127.77.3."), gives node i the address
 	// IPPrefix+i for both client and raft traffic, so a firewall rule can
 	// cut the link between two nodes (see faults_test.go). Default 127.0.0.1.
@@ -131,7 +134,7 @@ type process struct {
 // NewCluster returns an empty cluster bound to t; add flags, then Start.
 func NewCluster(t *testing.T) *Cluster {
 	t.Helper()
-	c := &Cluster{t: t, base: t.TempDir(), NodeFlags: map[int][]string{}}
+	c := &Cluster{t: t, base: t.TempDir(), NodeFlags: map[int][]string{}, NodeCommand: map[int][]string{}}
 	// Registered after TempDir, so it runs before the directory is removed.
 	t.Cleanup(c.cleanup)
 	return c
@@ -191,7 +194,7 @@ func (c *Cluster) Node(i int) *Node {
 func (c *Cluster) startFresh(nd *Node, extra []string) {
 	c.t.Helper()
 	for attempt := 1; ; attempt++ {
-		args := []string{
+		args := append(append([]string(nil), c.NodeCommand[nd.Index]...),
 			"--node-id", nd.ID,
 			"--bind", nd.Host,
 			"--port", strconv.Itoa(nd.Port),
@@ -199,7 +202,7 @@ func (c *Cluster) startFresh(nd *Node, extra []string) {
 			"--dir", nd.Dir,
 			"--raft-heartbeat-timeout", raftTimeout,
 			"--raft-election-timeout", raftTimeout,
-		}
+		)
 		args = append(args, c.Flags...)
 		args = append(args, c.NodeFlags[nd.Index]...)
 		args = append(args, extra...)

@@ -31,6 +31,7 @@ func localCommands() map[string]*localCmd {
 		slowlogCommands(),
 		latencyCommands(),
 		persistCommands(),
+		backupCommands(),
 		replicationCommands(),
 		debugCommands(),
 		memoryCommands(),

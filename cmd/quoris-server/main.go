@@ -23,7 +23,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := dispatch(os.Args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return
 		}
@@ -32,7 +32,24 @@ func main() {
 	}
 }
 
-func run(args []string) error {
+// dispatch runs a subcommand (backup.go, importrdb.go) or the server.
+func dispatch(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "backup":
+			return runBackup(args[1:])
+		case "restore":
+			return runRestore(args[1:])
+		case "import-rdb":
+			return runImportRDB(args[1:])
+		}
+	}
+	return run(args, nil)
+}
+
+// run runs the server. seed, when set, loads a new cluster's first state
+// (restore, import-rdb) once this node leads it, before clients are served.
+func run(args []string, seed func(*raftnode.Node) error) error {
 	cfg, v, err := loadConfig(args)
 	if err != nil {
 		return err
@@ -84,6 +101,22 @@ func run(args []string) error {
 	// means its first PONG comes with writes accepted, not CLUSTERDOWN.
 	if node.LoneVoter() && !node.WaitReady(10*time.Second) {
 		logger.Warn("lone voter is not leading yet; serving anyway")
+	}
+	if seed != nil {
+		if !bootstrap {
+			node.Shutdown()
+			return fmt.Errorf("%w: --dir %s already holds raft state or --join was given", raftnode.ErrSeedNotNew, cfg.Dir)
+		}
+		if err := seed(node); err != nil {
+			node.Shutdown()
+			return err
+		}
+		keys, _ := node.FSM().KeyspaceInfo()
+		total := 0
+		for _, n := range keys {
+			total += n
+		}
+		logger.Info("new cluster seeded", "keys", total)
 	}
 
 	srv := resp.New(resp.Options{

@@ -73,10 +73,12 @@ func decodeValue(r *Reader, t byte, lim Limits) (*Value, error) {
 		}
 		return decodeBlob(t, blob, lim)
 	case TypeStreamListpacks, TypeStreamListpacks2:
+		return decodeStream(r, t == TypeStreamListpacks2)
+	case TypeModule, TypeModule2:
+		// A module value names a module this server does not have.
 		return nil, ErrUnsupported
 	}
-	// Module values (6, 7) name a module this server does not have; 8 and
-	// anything past 19 is no type at all.
+	// 8 and anything past 19 is no type at all.
 	return nil, ErrFormat
 }
 

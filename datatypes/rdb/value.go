@@ -42,7 +42,7 @@ const Version = 10
 var ErrChecksum = errors.New("rdb: payload version or checksum are wrong")
 
 // ErrUnsupported is a well-formed value of a type this codec does not
-// hold (streams, module values).
+// hold (module values).
 var ErrUnsupported = errors.New("rdb: unsupported value type")
 
 // Kind is a value's Redis type.
@@ -54,6 +54,7 @@ const (
 	KindSet
 	KindZSet
 	KindHash
+	KindStream
 )
 
 // ZEntry is one sorted-set member.
@@ -70,6 +71,7 @@ type Value struct {
 	Pairs   [][]byte // KindHash: field, value, field, value... in encoding order
 	ZSet    []ZEntry // KindZSet: ascending by score then member
 	Compact bool     // intset (sets) or listpack (hashes, sorted sets)
+	Stream  *Stream  // KindStream
 }
 
 // Limits are the encoding thresholds a loaded value is converted by, as
@@ -112,6 +114,8 @@ func AppendValue(dst []byte, v *Value) []byte {
 			dst = AppendString(AppendLen(dst, quicklistNodePacked), n.lp)
 		}
 		return dst
+	case KindStream:
+		return appendStream(dst, v.Stream)
 	case KindSet:
 		if vals, ok := sortedInts(v.Elems); ok && v.Compact {
 			return AppendString(append(dst, TypeSetIntset), AppendIntset(nil, vals))

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -129,7 +130,7 @@ func dialPeer(d *net.Dialer, addr string, conf func() *tls.Config) (net.Conn, er
 	_ = tc.SetDeadline(time.Now().Add(peerHandshakeTimeout))
 	if err := tc.Handshake(); err != nil {
 		c.Close()
-		return nil, err
+		return nil, fmt.Errorf("TLS handshake with %s: %w", addr, err)
 	}
 	_ = tc.SetDeadline(time.Time{})
 	return tc, nil
@@ -193,6 +194,6 @@ func (s *Server) authorizeJoin(cl *client, args [][]byte) error {
 	if cl != nil {
 		addr = cl.addr
 	}
-	s.log.Warn("join refused", "node", string(args[2]), "from", addr)
+	s.log.Warn("join refused", "joining", string(args[2]), "from", addr)
 	return errJoinRefused
 }

@@ -116,7 +116,7 @@ func (s *Server) logClientTLSError(cl *client, err error) {
 	if err == nil || errors.Is(err, io.EOF) || clientTLS(cl) == nil || clientTLS(cl).HandshakeComplete {
 		return
 	}
-	s.log.Info("client TLS handshake failed", "addr", cl.addr, "err", err)
+	s.log.Warn("Error accepting a client connection", "addr", cl.addr, "err", err)
 }
 
 // dialPeer connects to another node's client port, over TLS with this

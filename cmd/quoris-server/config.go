@@ -186,7 +186,11 @@ func (c *Config) applyIdentity(explicit func(key string) bool) error {
 		if !explicit("bind") && id.Bind != "" {
 			c.Bind = id.Bind
 		}
-		if !explicit("port") && id.Port != 0 {
+		// A stored port 0 (TLS only) is kept: a restart must not open
+		// a plain port the node was started without.
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(b, &keys)
+		if _, stored := keys["port"]; !explicit("port") && (id.Port != 0 || stored) {
 			c.Port = id.Port
 		}
 		if !explicit("raft-addr") {

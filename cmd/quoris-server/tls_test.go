@@ -94,3 +94,26 @@ func TestTLSSettingsView(t *testing.T) {
 		t.Fatalf("CONFIG SET tls-cert-file without TLS: %v", err)
 	}
 }
+
+// A node started with port 0 restarts without a plain port: the stored 0
+// is kept, so TLS settings are needed again.
+func TestTLSOnlyIdentity(t *testing.T) {
+	dir := t.TempDir()
+	c, _, err := loadConfig([]string{"--dir", dir, "--port", "0", "--tls-port", "6380"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.saveIdentity(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := loadConfig([]string{"--dir", dir}); err == nil || !strings.Contains(err.Error(), "port 0 needs a tls-port") {
+		t.Fatalf("restart without TLS settings: %v", err)
+	}
+	c, _, err = loadConfig([]string{"--dir", dir, "--tls-port", "6380"})
+	if err != nil || c.Port != 0 || c.PlainAddr() != "" {
+		t.Fatalf("restart: port %d, %v", c.Port, err)
+	}
+}

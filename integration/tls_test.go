@@ -220,6 +220,23 @@ func TestTLSCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Even added by hand (RAFT ADDNODE, an admin command), the intruder
+	// exchanges no raft message: the leader's AppendEntries fail the
+	// handshake at its end and it never receives the log.
+	evilRaft := net.JoinHostPort(evil.Host, strconv.Itoa(evil.RaftPort))
+	if reply, err := rawDo(c.Node(1).Addr, 5*time.Second, "RAFT", "ADDNODE", evil.ID, evilRaft, "NONVOTER"); err != nil || string(reply) != "+OK\r\n" {
+		t.Fatalf("RAFT ADDNODE: %q %v", reply, err)
+	}
+	eventually(t, 10*time.Second, "intruder refuses the leader's raft traffic", func() error {
+		return logHas(evil, "raft TLS handshake failed")
+	})
+	if info, err := raftInfo(evil.Addr); err != nil || info["last_log_index"] != "0" || info["leader_id"] != "" {
+		t.Fatalf("intruder's raft state: %v %v", info, err)
+	}
+	if err := tlsClient(t, nodes[1].addr, ca, &client).Set(ctx, "after2", "1", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+
 	// CONFIG SET tls-cert-file re-reads the files; a bad file changes nothing.
 	admin := tlsClient(t, nodes[0].addr, ca, &client)
 	if err := admin.ConfigSet(ctx, "tls-cert-file", nodes[0].pair.CertFile).Err(); err != nil {

@@ -199,7 +199,9 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	s.mu.Lock()
 	if len(s.clients) >= max {
 		s.mu.Unlock()
-		// Redis writes the error unbuffered and closes.
+		// Redis writes the error unbuffered and closes. On a TLS port
+		// the write runs the handshake: bounded, as this is the accept loop.
+		_ = conn.NetConn().SetDeadline(time.Now().Add(time.Second))
 		_, _ = conn.NetConn().Write([]byte("-ERR max number of clients reached\r\n"))
 		s.stats.rejected.Add(1)
 		return false

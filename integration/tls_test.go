@@ -249,6 +249,16 @@ func TestTLSCluster(t *testing.T) {
 	if err := tlsClient(t, nodes[0].addr, ca, &client).Ping(ctx).Err(); err != nil {
 		t.Fatalf("after a refused reload: %v", err)
 	}
+	// A policy change applies to the next handshake.
+	if err := admin.ConfigSet(ctx, "tls-auth-clients", "optional").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := admin.ConfigGet(ctx, "tls-auth-clients").Result(); err != nil || v["tls-auth-clients"] != "optional" {
+		t.Fatalf("CONFIG GET tls-auth-clients after SET: %v %v", v, err)
+	}
+	if err := tlsClient(t, nodes[0].addr, ca, nil).Ping(ctx).Err(); err != nil {
+		t.Fatalf("tls-auth-clients optional: a client without a certificate: %v", err)
+	}
 	if err := admin.ConfigSet(ctx, "tls-port", "1").Err(); err == nil || !strings.Contains(err.Error(), "immutable") {
 		t.Fatalf("CONFIG SET tls-port: %v", err)
 	}

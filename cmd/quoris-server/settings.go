@@ -65,7 +65,11 @@ func (s *settingsView) values() map[string]string {
 		"pprof-addr":               c.PprofAddr,
 		"gc-percent":               strconv.Itoa(gcPercent()),
 	}
-	for k, v := range c.TLSConfig.values() {
+	tc := c.TLSConfig
+	if s.tls != nil {
+		tc = tc.withFiles(s.tls.Files())
+	}
+	for k, v := range tc.values() {
 		m[k] = v
 	}
 	return m

@@ -104,6 +104,17 @@ func (c *TLSConfig) files() raftnode.TLSFiles {
 	}
 }
 
+// withFiles is c with the files and policy of a loaded configuration:
+// CONFIG SET changes those in the TLS value (swapped atomically), never in
+// the Config that CONFIG GET reads concurrently.
+func (c TLSConfig) withFiles(f raftnode.TLSFiles) TLSConfig {
+	c.TLSCertFile, c.TLSKeyFile = f.CertFile, f.KeyFile
+	c.TLSClientCertFile, c.TLSClientKeyFile = f.ClientCertFile, f.ClientKeyFile
+	c.TLSCACertFile, c.TLSCACertDir = f.CAFile, f.CADir
+	c.TLSAuthClients, c.TLSProtocols, c.TLSCiphers = f.AuthClients, f.Protocols, f.Ciphers
+	return c
+}
+
 // loadTLS reads the TLS files when TLS is in use, nil otherwise.
 func (c *TLSConfig) loadTLS() (*raftnode.TLS, error) {
 	if c.TLSPort == 0 && !c.raftTLS() {
@@ -174,7 +185,7 @@ func (s *settingsView) setTLS(name, value string) (handled bool, err error) {
 	if s.tls == nil {
 		return true, fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - TLS is not enabled on this node (set tls-port or tls-cluster at start)", name)
 	}
-	next := s.cfg.TLSConfig
+	next := s.cfg.TLSConfig.withFiles(s.tls.Files())
 	switch name {
 	case "tls-cert-file":
 		next.TLSCertFile = value
@@ -199,6 +210,5 @@ func (s *settingsView) setTLS(name, value string) (handled bool, err error) {
 		s.log.Warn("TLS configuration not updated", "setting", name, "err", err)
 		return true, fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - Unable to update TLS configuration. Check server logs.", name)
 	}
-	s.cfg.TLSConfig = next
 	return true, nil
 }

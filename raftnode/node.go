@@ -36,6 +36,9 @@ type Config struct {
 	MaxInflight       int    // command batches in raft at once; more queue up and go out together
 	ClockSkew         int64  // ms added to this node's clock; for fault tests only
 	Logger            *slog.Logger
+	// TLS, when set, carries raft traffic over mutually authenticated
+	// TLS (tls-cluster): only nodes with a certificate of its CA connect.
+	TLS *TLS
 }
 
 // Node is a running raft member.
@@ -109,7 +112,11 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	if err != nil {
 		return nil, fmt.Errorf("raft transport on %s: %w", cfg.RaftAddr, err)
 	}
-	trans := raft.NewNetworkTransportWithLogger(layer, 4, 10*time.Second, hl.Named("transport"))
+	var stream raft.StreamLayer = layer
+	if cfg.TLS != nil {
+		stream = newTLSLayer(layer, cfg.TLS, cfg.Logger.With("component", "raft.tls").Warn)
+	}
+	trans := raft.NewNetworkTransportWithLogger(stream, 4, 10*time.Second, hl.Named("transport"))
 	hadData, err := raft.HasExistingState(logs, st.stable, snaps)
 	if err != nil {
 		trans.Close()

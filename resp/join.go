@@ -3,6 +3,7 @@ package resp
 import (
 	"bufio"
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -12,14 +13,18 @@ import (
 // retrying until it succeeds or ctx ends. A follower forwards the request
 // to its leader; a MOVED reply (redirect mode) is followed.
 func (s *Server) JoinCluster(ctx context.Context, addrs []string, raftAddr string) error {
-	args := [][]byte{[]byte("RAFT"), []byte("JOIN"), []byte(s.node.ID()), []byte(raftAddr), []byte(s.node.RespAddr())}
 	for attempt := 0; ; attempt++ {
+		args := s.joinArgs(raftAddr) // fresh timestamp for each round
 		for _, addr := range addrs {
 			target := addr
 			for hop := 0; hop < 3; hop++ {
-				reply, err := roundTrip(target, args)
+				reply, err := s.roundTrip(target, args)
 				if err != nil {
-					s.log.Debug("join attempt failed", "addr", target, "err", err)
+					lvl := slog.LevelDebug
+					if s.opts.PeerTLS {
+						lvl = slog.LevelWarn // a refused handshake will not fix itself
+					}
+					s.log.Log(ctx, lvl, "join attempt failed", "addr", target, "err", err)
 					break
 				}
 				if reply == "+OK\r\n" {
@@ -45,8 +50,8 @@ func (s *Server) JoinCluster(ctx context.Context, addrs []string, raftAddr strin
 	}
 }
 
-func roundTrip(addr string, args [][]byte) (string, error) {
-	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+func (s *Server) roundTrip(addr string, args [][]byte) (string, error) {
+	c, err := dialPeer(&net.Dialer{Timeout: 2 * time.Second}, addr, s.peerTLS())
 	if err != nil {
 		return "", err
 	}

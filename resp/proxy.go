@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"net"
 	"sync"
@@ -30,6 +31,7 @@ type peerPool struct {
 	mu    sync.Mutex
 	idle  map[string][]*peerConn
 	close func()
+	tls   func() *tls.Config // nil: plain TCP to peers
 }
 
 const maxIdlePerPeer = 64
@@ -68,7 +70,7 @@ func (p *peerPool) get(addr string) (*peerConn, error) {
 	}
 	p.mu.Unlock()
 	d := net.Dialer{Timeout: 2 * time.Second, LocalAddr: p.local}
-	c, err := d.Dial("tcp", addr)
+	c, err := dialPeer(&d, addr, p.tls)
 	if err != nil {
 		return nil, err
 	}

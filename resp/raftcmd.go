@@ -43,8 +43,12 @@ func raftCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		return s.leaderOnly(cl, args, out, func() error {
 			return s.node.Join(string(args[2]), string(args[3]), "", voter)
 		})
-	case sub == "join" && len(args) == 5:
-		// Internal form used by --join: also records the RESP address.
+	case sub == "join" && (len(args) == 5 || len(args) == 7):
+		// Internal form used by --join: also records the RESP address;
+		// [timestamp mac] authenticate it with cluster-secret.
+		if err := s.authorizeJoin(cl, args); err != nil {
+			return appendErrStr(out, err.Error())
+		}
 		return s.leaderOnly(cl, args, out, func() error {
 			return s.node.Join(string(args[2]), string(args[3]), string(args[4]), true)
 		})

@@ -29,10 +29,18 @@ type Settings interface {
 
 // Options configure a Server.
 type Options struct {
-	Addr         string // host:port to listen on
-	FollowerMode string // "proxy" (default) or "redirect"
-	Settings     Settings
-	Logger       *slog.Logger
+	Addr    string // host:port to listen on; "": no plain TCP port (port 0)
+	TLSAddr string // host:port of the TLS client port (tls-port); "": none
+	TLS     *raftnode.TLS
+	// PeerTLS: this node's connections to other nodes' client ports
+	// (proxy, join) are TLS with its certificate, and a RAFT JOIN from a
+	// peer with a certificate of the CA is admitted (tls-cluster).
+	PeerTLS bool
+	// ClusterSecret, when set, admits a RAFT JOIN carrying its MAC.
+	ClusterSecret string
+	FollowerMode  string // "proxy" (default) or "redirect"
+	Settings      Settings
+	Logger        *slog.Logger
 	// Shutdown stops the process for the SHUTDOWN command; nil sends
 	// this process SIGTERM, which quoris-server handles gracefully.
 	Shutdown func()
@@ -53,7 +61,8 @@ type Server struct {
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
 	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
 
-	ln       *drainListener
+	ln       *drainListener // nil without a plain port
+	tlsLn    *drainListener // nil without a TLS port
 	srv      *connServer
 	maxBulk  atomic.Int64 // proto-max-bulk-len, read from Settings as clients connect
 	closing  atomic.Bool
@@ -101,23 +110,37 @@ func New(opts Options, node *raftnode.Node) *Server {
 	s.lastSave.Store(time.Now().Unix())
 	s.startupHeap = heapInUse()
 	s.lastSnapIndex.Store(s.snapshotIndex())
+	s.peers.tls = s.peerTLS()
 	return s
 }
 
 // Listen binds the client port; Serve then accepts on it.
 func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
+	if s.opts.Addr != "" {
+		ln, err := net.Listen("tcp", s.opts.Addr)
+		if err != nil {
+			return err
+		}
+		s.ln = newDrainListener(countListener{ln, s.ops})
+	}
+	if err := s.listenTLS(); err != nil {
+		if s.ln != nil {
+			s.ln.Close()
+		}
 		return err
 	}
-	s.ln = newDrainListener(countListener{ln, s.ops})
 	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: raftnode.MaxEntryBytes}
 	s.refreshMaxBulk()
 	return nil
 }
 
-// Addr is the bound client address.
-func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+// Addr is the bound client address (the TLS one without a plain port).
+func (s *Server) Addr() net.Addr {
+	if s.ln == nil {
+		return s.TLSAddr()
+	}
+	return s.ln.Addr()
+}
 
 // Serve accepts clients until Close.
 func (s *Server) Serve() error {
@@ -126,7 +149,7 @@ func (s *Server) Serve() error {
 	go s.closeIdleClients(stop)
 	go s.sampleLoop(s.opsStop)
 	s.watchReplication()
-	return s.srv.serve(s.ln)
+	return s.serveAll()
 }
 
 // refreshMaxBulk takes proto-max-bulk-len from the node's configuration; a
@@ -146,10 +169,14 @@ func (s *Server) Close() {
 		return
 	}
 	close(s.opsStop)
-	s.ln.stopAccepting()
+	for _, l := range s.listeners() {
+		l.stopAccepting()
+	}
 	s.inflight.Wait()
 	time.Sleep(50 * time.Millisecond) // redcon flushes replies after the handler returns
-	s.ln.release()
+	for _, l := range s.listeners() {
+		l.release()
+	}
 	s.peers.close()
 }
 
@@ -172,7 +199,9 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	s.mu.Lock()
 	if len(s.clients) >= max {
 		s.mu.Unlock()
-		// Redis writes the error unbuffered and closes.
+		// Redis writes the error unbuffered and closes. On a TLS port
+		// the write runs the handshake: bounded, as this is the accept loop.
+		_ = conn.NetConn().SetDeadline(time.Now().Add(time.Second))
 		_, _ = conn.NetConn().Write([]byte("-ERR max number of clients reached\r\n"))
 		s.stats.rejected.Add(1)
 		return false
@@ -183,11 +212,12 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	return true
 }
 
-func (s *Server) closed(conn redcon.Conn, _ error) {
+func (s *Server) closed(conn redcon.Conn, err error) {
 	cl, ok := conn.Context().(*client)
 	if !ok {
 		return
 	}
+	s.logClientTLSError(cl, err)
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()

@@ -327,7 +327,7 @@ func (c *countConn) Write(p []byte) (int, error) {
 
 // SyscallConn keeps the socket reachable for CLIENT LIST's fd.
 func (c *countConn) SyscallConn() (syscall.RawConn, error) {
-	if sc, ok := c.Conn.(syscall.Conn); ok {
+	if sc, ok := tlsRawConn(c.Conn).(syscall.Conn); ok {
 		return sc.SyscallConn()
 	}
 	return nil, syscall.EINVAL

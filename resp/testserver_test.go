@@ -28,6 +28,13 @@ func startTestServer(t testing.TB) (string, *Server) {
 // startTestServerWith is startTestServer with the given Settings (nil: none).
 func startTestServerWith(t testing.TB, settings Settings) (string, *Server) {
 	t.Helper()
+	return startTestServerOpts(t, settings, nil)
+}
+
+// startTestServerOpts is startTestServerWith with Options changed by edit
+// (nil: none) before the server is built.
+func startTestServerOpts(t testing.TB, settings Settings, edit func(*Options)) (string, *Server) {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	respAddr := freeAddr(t)
 	f := fsm.New(16, logger)
@@ -61,6 +68,9 @@ func startTestServerWith(t testing.TB, settings Settings) (string, *Server) {
 	opts := Options{Addr: respAddr, Logger: logger}
 	if settings != nil {
 		opts.Settings = settings
+	}
+	if edit != nil {
+		edit(&opts)
 	}
 	s := New(opts, node)
 	if err := s.Listen(); err != nil {

@@ -45,6 +45,7 @@ type Config struct {
 	MetricsAddr       string        `mapstructure:"metrics-addr"`
 	LogFormat         string        `mapstructure:"log-format"`
 	GCPercent         int           `mapstructure:"gc-percent"`
+	TLSConfig         `mapstructure:",squash"`
 }
 
 // setting describes one configuration key for flags, help and CONFIG GET.
@@ -54,7 +55,7 @@ type setting struct {
 	usage string
 }
 
-var settings = []setting{
+var settings = append([]setting{
 	{"config", "", "YAML configuration file"},
 	{"node-id", "", "raft server id (default: the id stored in --dir, else node1)"},
 	{"bind", "127.0.0.1", "address to listen on for clients"},
@@ -80,7 +81,7 @@ var settings = []setting{
 	{"metrics-addr", "", "host:port serving Prometheus /metrics (may equal pprof-addr); empty: off"},
 	{"log-format", "text", "log lines as text or json (log/slog handlers)"},
 	{"gc-percent", defaultGCPercent, "garbage the Go heap may accumulate, in percent of live data, before a collection (GOGC; -1: off); lower uses less memory and more CPU"},
-}
+}, tlsSettings...)
 
 // defaultGCPercent trades CPU for memory. With Go's default of 100 the
 // heap grows to twice its live data before each collection, so INFO's
@@ -185,7 +186,11 @@ func (c *Config) applyIdentity(explicit func(key string) bool) error {
 		if !explicit("bind") && id.Bind != "" {
 			c.Bind = id.Bind
 		}
-		if !explicit("port") && id.Port != 0 {
+		// A stored port 0 (TLS only) is kept: a restart must not open
+		// a plain port the node was started without.
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(b, &keys)
+		if _, stored := keys["port"]; !explicit("port") && (id.Port != 0 || stored) {
 			c.Port = id.Port
 		}
 		if !explicit("raft-addr") {
@@ -202,7 +207,11 @@ func (c *Config) applyIdentity(explicit func(key string) bool) error {
 		c.NodeID = "node1"
 	}
 	if c.RaftAddr == "" {
-		c.RaftAddr = net.JoinHostPort(c.Bind, strconv.Itoa(c.Port+10000))
+		port := c.Port
+		if port == 0 {
+			port = c.TLSPort
+		}
+		c.RaftAddr = net.JoinHostPort(c.Bind, strconv.Itoa(port+10000))
 	}
 	return nil
 }
@@ -218,7 +227,7 @@ func (c *Config) saveIdentity() error {
 
 func (c *Config) validate() error {
 	switch {
-	case c.Port <= 0 || c.Port > 65535:
+	case c.Port < 0 || c.Port > 65535:
 		return fmt.Errorf("port %d out of range", c.Port)
 	case c.Databases < 1 || c.Databases > 1<<16:
 		return fmt.Errorf("databases must be between 1 and 65536")
@@ -235,7 +244,7 @@ func (c *Config) validate() error {
 	case c.GCPercent < -1 || c.GCPercent == 0:
 		return fmt.Errorf("gc-percent must be positive, or -1 for off")
 	}
-	return nil
+	return c.TLSConfig.validate(c.Port)
 }
 
 // RespAddr is the client address advertised to the cluster.

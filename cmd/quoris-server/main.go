@@ -63,11 +63,19 @@ func run(args []string, seed func(*raftnode.Node) error) error {
 	logger := slog.New(handler).With("node", cfg.NodeID)
 	debug.SetGCPercent(cfg.GCPercent)
 
+	tlsConf, err := cfg.loadTLS()
+	if err != nil {
+		return err
+	}
+	var raftTLS *raftnode.TLS
+	if cfg.raftTLS() {
+		raftTLS = tlsConf
+	}
 	f := fsm.New(cfg.Databases, logger)
 	node, err := raftnode.Open(raftnode.Config{
 		NodeID:            cfg.NodeID,
 		RaftAddr:          cfg.RaftAddr,
-		RespAddr:          cfg.RespAddr(),
+		RespAddr:          cfg.AdvertisedAddr(),
 		Dir:               cfg.Dir,
 		SnapshotThreshold: cfg.SnapshotThreshold,
 		SnapshotInterval:  cfg.SnapshotInterval,
@@ -81,6 +89,7 @@ func run(args []string, seed func(*raftnode.Node) error) error {
 		SnapshotBytes:     cfg.SnapshotBytes,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
 		Logger:            logger,
+		TLS:               raftTLS,
 	}, f)
 	if err != nil {
 		return err
@@ -120,10 +129,14 @@ func run(args []string, seed func(*raftnode.Node) error) error {
 	}
 
 	srv := resp.New(resp.Options{
-		Addr:         cfg.RespAddr(),
-		FollowerMode: cfg.FollowerMode,
-		Settings:     &settingsView{cfg: cfg, v: v, node: node, level: level},
-		Logger:       logger,
+		Addr:          cfg.PlainAddr(),
+		TLSAddr:       cfg.TLSAddr(),
+		TLS:           tlsConf,
+		PeerTLS:       cfg.peerTLS(),
+		ClusterSecret: cfg.ClusterSecret,
+		FollowerMode:  cfg.FollowerMode,
+		Settings:      &settingsView{cfg: cfg, v: v, node: node, level: level, tls: tlsConf, log: logger},
+		Logger:        logger,
 	}, node)
 	if err := srv.LoadConfig(redisParams(v)); err != nil {
 		node.Shutdown()
@@ -133,7 +146,7 @@ func run(args []string, seed func(*raftnode.Node) error) error {
 		node.Shutdown()
 		return err
 	}
-	logger.Info("quoris ready", "addr", cfg.RespAddr(), "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap, "log_store", node.LogStore())
+	logger.Info("quoris ready", "addr", cfg.PlainAddr(), "tls_addr", cfg.TLSAddr(), "raft_tls", raftTLS != nil, "raft", cfg.RaftAddr, "dir", cfg.Dir, "bootstrap", bootstrap, "log_store", node.LogStore())
 
 	if cfg.MetricsAddr != "" {
 		if cfg.MetricsAddr == cfg.PprofAddr {

@@ -24,6 +24,8 @@ type settingsView struct {
 	node *raftnode.Node
 	// level is the logger's, so CONFIG SET loglevel takes effect at once.
 	level *slog.LevelVar
+	tls   *raftnode.TLS // nil without TLS; CONFIG SET tls-* reloads it
+	log   *slog.Logger
 }
 
 // values returns every setting's current value as CONFIG GET shows it:
@@ -38,7 +40,7 @@ func (s *settingsView) values() map[string]string {
 		rc = s.node.Raft().ReloadableConfig()
 		logStore = s.node.LogStore()
 	}
-	return map[string]string{
+	m := map[string]string{
 		"node-id":                  c.NodeID,
 		"bind":                     c.Bind,
 		"port":                     strconv.Itoa(c.Port),
@@ -63,6 +65,14 @@ func (s *settingsView) values() map[string]string {
 		"pprof-addr":               c.PprofAddr,
 		"gc-percent":               strconv.Itoa(gcPercent()),
 	}
+	tc := c.TLSConfig
+	if s.tls != nil {
+		tc = tc.withFiles(s.tls.Files())
+	}
+	for k, v := range tc.values() {
+		m[k] = v
+	}
+	return m
 }
 
 func yesno(b bool) string {
@@ -100,6 +110,9 @@ func (s *settingsView) Set(name, value string) error {
 	cur, known := s.values()[name]
 	if !known {
 		return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", name)
+	}
+	if handled, err := s.setTLS(name, value); handled {
+		return err
 	}
 	r := s.node.Raft()
 	rc := r.ReloadableConfig()

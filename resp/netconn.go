@@ -125,7 +125,7 @@ func (d *detachedConn) ReadCommand() (redcon.Command, error) {
 	cmd := d.queued[0]
 	d.queued = d.queued[1:]
 	if cmd.Args == nil { // over MaxRequest, as in connServer.loop
-		d.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+		d.wr.WriteError(raftnode.CommandTooLarge(d.rd.MaxRequest).Error())
 		return d.ReadCommand()
 	}
 	return cmd, nil
@@ -137,8 +137,8 @@ type connServer struct {
 	accept  func(redcon.Conn) bool
 	closed  func(redcon.Conn, error)
 	maxBulk func() int64
-	// maxRequest bounds a request's bytes (0: none): a larger one could
-	// never fit in a log entry, so it is dropped as it is read.
+	// maxRequest bounds a request's bytes (0: none): max-entry-size; a
+	// larger one is dropped as it is read.
 	maxRequest int64
 
 	mu    sync.Mutex
@@ -233,7 +233,7 @@ func (s *connServer) loop(c *netConn) error {
 			c.cmds = c.cmds[1:]
 			if cmd.Args == nil {
 				// Over the reader's MaxRequest: dropped unread.
-				c.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+				c.wr.WriteError(raftnode.CommandTooLarge(s.maxRequest).Error())
 				continue
 			}
 			s.handler(c, cmd)

@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/datatypes"
 )
 
 // Reader parses client requests the way Redis 7.0's processInputBuffer
@@ -105,7 +107,7 @@ func (r *Reader) fill() error {
 		keep = r.cmdStart
 	}
 	if keep > 0 {
-		n := copy(r.buf, r.buf[keep:r.end])
+		n := datatypes.CopyLarge(r.buf, r.buf[keep:r.end])
 		r.start -= keep
 		r.end = n
 		r.cmdStart -= keep
@@ -120,7 +122,7 @@ func (r *Reader) fill() error {
 	}
 	if len(r.buf)-r.end < need {
 		grown := make([]byte, r.end+max(need, r.end))
-		copy(grown, r.buf[:r.end])
+		datatypes.CopyLarge(grown, r.buf[:r.end])
 		r.buf = grown
 	}
 	n, err := r.rd.Read(r.buf[r.end:])
@@ -294,7 +296,7 @@ func (r *Reader) parseMultibulk() (bool, error) {
 	}
 	// One copy per request: its arguments stay valid after the buffer is
 	// reused, as redcon's did.
-	raw := append([]byte(nil), r.buf[r.cmdStart:r.start]...)
+	raw := datatypes.AppendLarge(nil, r.buf[r.cmdStart:r.start])
 	args := make([][]byte, len(r.args))
 	for i, a := range r.args {
 		args[i] = raw[a[0]:a[1]:a[1]]

@@ -111,7 +111,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = newDrainListener(countListener{ln, s.ops})
-	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: raftnode.MaxEntryBytes}
+	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: s.node.MaxCommandBytes()}
 	s.refreshMaxBulk()
 	return nil
 }

@@ -63,6 +63,7 @@ func run(args []string) error {
 		LogStore:          cfg.RaftLogStore,
 		SnapshotBytes:     cfg.SnapshotBytes,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
+		MaxCommandBytes:   int64(cfg.MaxEntrySize),
 		Logger:            logger,
 	}, f)
 	if err != nil {

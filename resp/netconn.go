@@ -140,6 +140,10 @@ type connServer struct {
 	// maxRequest bounds a request's bytes (0: none): max-entry-size; a
 	// larger one is dropped as it is read.
 	maxRequest int64
+	// queryLimit is client-query-buffer-limit; outputOver reports whether
+	// a client's pending replies break client-output-buffer-limit.
+	queryLimit func() int64
+	outputOver func(c *netConn) bool
 
 	mu    sync.Mutex
 	conns map[*netConn]struct{}
@@ -170,6 +174,7 @@ func (s *connServer) serve(ln net.Listener) error {
 		}
 		c := &netConn{conn: nc, addr: nc.RemoteAddr().String(), wr: redcon.NewWriter(nc), rd: NewReader(nc, s.maxBulk)}
 		c.rd.MaxRequest = s.maxRequest
+		c.rd.QueryLimit = s.queryLimit
 		s.mu.Lock()
 		if s.done {
 			s.mu.Unlock()
@@ -237,6 +242,10 @@ func (s *connServer) loop(c *netConn) error {
 				continue
 			}
 			s.handler(c, cmd)
+			if s.outputOver != nil && !c.detached && s.outputOver(c) {
+				c.wmu.Unlock()
+				return errOutputBufferLimit
+			}
 		}
 		if c.detached || c.closed {
 			c.wmu.Unlock()

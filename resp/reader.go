@@ -37,6 +37,10 @@ type Reader struct {
 	// answers with the log's too-large error. skipping marks such a
 	// request being dropped.
 	MaxRequest int64
+	// QueryLimit, when set and positive, is client-query-buffer-limit:
+	// a request whose buffered bytes pass it fails the read, and the
+	// connection is closed without a reply, as Redis does.
+	QueryLimit func() int64
 	skipping   bool
 	skipLeft   int // bytes of the dropped argument still to come, CRLF included
 }
@@ -127,6 +131,11 @@ func (r *Reader) fill() error {
 	}
 	n, err := r.rd.Read(r.buf[r.end:])
 	r.end += n
+	if r.QueryLimit != nil {
+		if lim := r.QueryLimit(); lim > 0 && int64(r.end) > lim {
+			return errQueryBufferLimit
+		}
+	}
 	if n > 0 {
 		return nil
 	}

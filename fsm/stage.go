@@ -91,7 +91,7 @@ func (f *FSM) applyStage(data []byte) []byte {
 		}
 		// Preallocate only what chunks of this size could plausibly fill,
 		// so a bogus total cannot reserve a gigabyte.
-		prealloc := min(total, uint64(len(payload))*4096)
+		prealloc := min(total, uint64(len(payload))*256)
 		st = &staged{total: total, buf: make([]byte, 0, prealloc)}
 		if f.staged == nil {
 			f.staged = map[uint64]*staged{}

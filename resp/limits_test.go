@@ -119,3 +119,43 @@ func TestQueryBufferLimit(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// A pipeline whose pending replies reach client-output-buffer-limit
+// normal's hard limit is closed without its replies, as Redis does.
+func TestNormalOutputLimit(t *testing.T) {
+	addr, _ := startTestServer(t)
+	admin := dialRaw(t, addr)
+	admin.do("SET", "v", strings.Repeat("v", 16<<10))
+	pipeline := bytes.Repeat([]byte("*2\r\n$3\r\nGET\r\n$1\r\nv\r\n"), 10)
+	tests := []struct {
+		limit  string
+		closed bool
+	}{
+		{"normal 0 0 0", false},
+		{"normal 1mb 0 0", false},
+		{"normal 64kb 0 0", true},
+	}
+	for _, tc := range tests {
+		if got := admin.do("CONFIG", "SET", "client-output-buffer-limit", tc.limit); got != "+OK\r\n" {
+			t.Fatal(got)
+		}
+		c := dialRaw(t, addr)
+		if _, err := c.c.Write(pipeline); err != nil {
+			t.Fatal(err)
+		}
+		if tc.closed {
+			_ = c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, err := io.Copy(io.Discard, c.c)
+			if isTimeout(err) || n != 0 {
+				t.Fatalf("%s: read %d bytes, %v; want the connection closed with no reply", tc.limit, n, err)
+			}
+			continue
+		}
+		_ = c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		for i := 0; i < 10; i++ {
+			if _, err := appendReply(nil, c.rd); err != nil {
+				t.Fatalf("%s: reply %d: %v", tc.limit, i, err)
+			}
+		}
+	}
+}

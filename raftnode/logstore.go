@@ -46,7 +46,6 @@ var ErrEntryTooLarge = errors.New("ERR command too large for the raft log (over 
 // mix stores.
 const maxWALEntry = segment.MaxEntrySize - 1<<10
 
-
 // ValidLogStore reports whether kind names a log store.
 func ValidLogStore(kind string) bool { return kind == LogStoreWAL || kind == LogStoreBolt }
 

@@ -80,6 +80,14 @@ func (s *Server) clientLimits() *clientLimits {
 	return &defaultClientLimits
 }
 
+// replyStaticBuf is Redis's per-client static reply buffer
+// (PROTO_REPLY_CHUNK_BYTES): output that fits in it is not counted against
+// client-output-buffer-limit, so a tiny limit never cuts a short reply.
+const replyStaticBuf = 16 << 10
+
+// counted is the part of pending output bytes the limit applies to.
+func counted(pending int) int64 { return int64(max(pending-replyStaticBuf, 0)) }
+
 // outputTracker applies an outputLimit to one client's pending output.
 type outputTracker struct {
 	softSince atomic.Int64 // unix seconds the soft limit was first reached; 0: under it
@@ -145,7 +153,7 @@ func (s *Server) outputOver(c *netConn) bool {
 	if l.hard == 0 && l.soft == 0 {
 		return false
 	}
-	return cl.out.over(l, int64(len(c.wr.Buffer())), time.Now().Unix())
+	return cl.out.over(l, counted(len(c.wr.Buffer())), time.Now().Unix())
 }
 
 // Unwrap exposes the TCP connection (setKeepAlive).

@@ -78,7 +78,7 @@ func (p *subscriber) enqueue(frame func([]byte) []byte) {
 		return
 	}
 	p.queue = frame(p.queue)
-	over := p.out.over(p.limits().pubsub, int64(len(p.queue)), time.Now().Unix())
+	over := p.out.over(p.limits().pubsub, counted(len(p.queue)), time.Now().Unix())
 	if over {
 		p.closed = true
 		p.queue = nil

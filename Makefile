@@ -5,7 +5,7 @@ PKGS     := ./...
 # The test suite's time bound on 2 cores; longer torture runs have their own target.
 TEST_TIMEOUT ?= 15m
 
-.PHONY: all build test unit deps run cluster clean vet fmt torture compare bench
+.PHONY: all build test unit deps run cluster clean vet fmt torture compare bench fuzz
 
 all: build
 
@@ -57,6 +57,20 @@ test: deps vet
 
 unit:
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /integration)
+
+# fuzz: every fuzz target (func FuzzXxx in a _test.go) for FUZZTIME each.
+# `make test` runs their seed corpora (and any crashers committed under
+# testdata/fuzz) as ordinary tests; this explores further. A crasher is
+# written to the package's testdata/fuzz/<target>/: fix it and commit it.
+FUZZTIME ?= 60s
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		pkg=$$(dirname $$file); \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "fuzz: $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
 
 # torture: the long fault-injection campaign (the short seeded version runs
 # in `make test`). Partitions need root and nftables, which this installs.

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+
+	"github.com/quoris/quoris/datatypes"
 )
 
 // Entry kinds. The first byte of every raft log entry written by quoris.
@@ -40,7 +42,7 @@ func AppendEntry(dst []byte, kind byte, db int, now int64, args [][]byte) []byte
 	dst = binary.AppendUvarint(dst, uint64(len(args)))
 	for _, a := range args {
 		dst = binary.AppendUvarint(dst, uint64(len(a)))
-		dst = append(dst, a...)
+		dst = datatypes.AppendLarge(dst, a)
 	}
 	return dst
 }

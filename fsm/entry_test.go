@@ -48,6 +48,9 @@ func TestDecodeEntryRejectsGarbage(t *testing.T) {
 func FuzzDecodeEntry(f *testing.F) {
 	f.Add(AppendEntry(nil, KindCommand, 0, 1, [][]byte{[]byte("PING")}))
 	f.Add(testBatch(0, 1, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}, [][]byte{[]byte("GET"), []byte("k")}))
+	f.Add(AppendStageChunk(nil, 1, 10, 0, []byte("abcde")))
+	f.Add(AppendBatchItemKind(AppendBatchHeader(nil, 1), KindStaged, 0, 1, StagedArgs(1)))
+	f.Add(AppendEntry(nil, KindCommand, 0, 1, AppendTx(nil, nil, []TxCmd{{DB: 0, Args: [][]byte{[]byte("SET"), []byte("k"), []byte("v")}}})))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = DecodeEntry(b)
 		fs := New(2, nil)

@@ -42,6 +42,11 @@ type FSM struct {
 
 	scripts scriptState // script cache and function libraries: replicated
 
+	// staged are commands arriving in KindStage chunks, all of term
+	// stageTerm (stage.go): replicated state, in snapshots.
+	staged    map[uint64]*staged
+	stageTerm uint64
+
 	onWrite      atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish    atomic.Pointer[PublishFunc]     // see OnPublish
 	quietThrough atomic.Uint64                   // see SetQuietThrough
@@ -156,6 +161,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	f.mu.Lock()
 	for i, l := range logs {
 		if l.Type == raft.LogCommand {
+			f.observeTerm(l.Term)
 			out[i] = f.applyEntry(l.Index, l.Data)
 			f.logBytes.Add(uint64(len(l.Data)))
 		}
@@ -229,6 +235,9 @@ func (f *FSM) applyEntry(index uint64, data []byte) interface{} {
 	if len(data) > 0 && data[0] == KindBatch {
 		return f.applyBatch(index, data)
 	}
+	if len(data) > 0 && data[0] == KindStage {
+		return f.applyStage(data)
+	}
 	return f.applyData(index, data)
 }
 
@@ -256,6 +265,15 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 		case err != nil:
 			f.log.Error("undecodable batch item", "index", index, "item", i, "err", err)
 			r.buf = appendErr(r.buf, err)
+		case e.Kind == KindStaged:
+			if s, err := f.takeStaged(e.Args); err != nil {
+				r.buf = appendErr(r.buf, err)
+			} else if s.DB < 0 || s.DB >= len(f.dbs) {
+				r.buf = appendErr(r.buf, ErrDBIndex)
+			} else {
+				e.DB, e.Args = s.DB, s.Args
+				r.buf = f.execBatchWrite(c, index, i, e, r.buf)
+			}
 		case e.Kind != KindCommand && e.Kind != KindRead:
 			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
 		case e.DB < 0 || e.DB >= len(f.dbs):
@@ -270,18 +288,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 			f.execRead(c)
 			r.buf = c.out
 		default:
-			if e.Time > f.now {
-				f.now = e.Time
-			}
-			// Seeds differ per item so two SPOPs in one batch do not draw
-			// the same numbers.
-			// Pos tells apart changes made by different commands of the
-			// batch (Token); a batch never has more than MaxBatchItems.
-			pos := uint16(min(i, MaxBatchItems-1))
-			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: r.buf}
-			f.stats.AppliedCmds.Add(1)
-			f.exec(c, true)
-			r.buf = c.out
+			r.buf = f.execBatchWrite(c, index, i, e, r.buf)
 		}
 		clear(e.Args)
 		r.ends = append(r.ends, len(r.buf))
@@ -296,6 +303,23 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 		}
 	}
 	return r
+}
+
+// execBatchWrite runs write command e, item i of the batch at index,
+// appending its reply to out.
+func (f *FSM) execBatchWrite(c *Ctx, index uint64, i int, e Entry, out []byte) []byte {
+	if e.Time > f.now {
+		f.now = e.Time
+	}
+	// Seeds differ per item so two SPOPs in one batch do not draw
+	// the same numbers.
+	// Pos tells apart changes made by different commands of the
+	// batch (Token); a batch never has more than MaxBatchItems.
+	pos := uint16(min(i, MaxBatchItems-1))
+	*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: out}
+	f.stats.AppliedCmds.Add(1)
+	f.exec(c, true)
+	return c.out
 }
 
 // applyData applies one entry; the reply is RESP bytes. Errors are replies

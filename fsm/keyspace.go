@@ -8,6 +8,8 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/tidwall/btree"
+
+	"github.com/quoris/quoris/datatypes"
 )
 
 // Item is one key's value and metadata, as command handlers see it. The
@@ -132,6 +134,11 @@ func newEntry(key string, it Item) *entry {
 
 // concat is key + string(b) in one allocation (the compiler makes two).
 func concat(key string, b []byte) string {
+	if len(b) > 1<<20 {
+		// A big value is copied in preemptible pieces (datatypes.CopyLarge).
+		kv := datatypes.AppendLarge(append(make([]byte, 0, len(key)+len(b)), key...), b)
+		return unsafe.String(unsafe.SliceData(kv), len(kv))
+	}
 	var sb strings.Builder
 	sb.Grow(len(key) + len(b))
 	sb.WriteString(key)

@@ -20,6 +20,7 @@ type fsmSnapshot struct {
 	// Script bodies and library codes are immutable byte slices: sharing
 	// them with the live state is safe.
 	scripts, libs [][]byte
+	staged        []snapshot.Staged // never changed in place: see stagedSnapshot
 }
 
 // Snapshot implements raft.FSM.
@@ -43,6 +44,7 @@ func (f *FSM) snapshotLocked() *fsmSnapshot {
 	}
 	s.settings = f.settings.sorted()
 	s.scripts, s.libs = f.scripts.persisted()
+	s.staged = f.stagedSnapshot()
 	return s
 }
 
@@ -82,6 +84,11 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	}
 	for _, c := range s.libs {
 		if err := w.Library(c); err != nil {
+			return err
+		}
+	}
+	for _, st := range s.staged {
+		if err := w.Staged(st); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	}
 	f.mu.Lock()
 	f.dbs, f.nodes, f.settings = st.dbs, st.nodes, st.settings
+	f.staged, f.stageTerm = restoreStaged(st.staged)
 	f.now = max(f.now, st.now)
 	st.installScripts()
 	f.mu.Unlock()
@@ -36,6 +37,7 @@ type restored struct {
 	nodes    map[string]string
 	settings settings
 	now      int64
+	staged   []snapshot.Staged
 	// installScripts puts the script cache and libraries in place.
 	installScripts func()
 }
@@ -53,6 +55,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	nodes := map[string]string{}
 	conf := newSettings()
 	var scripts, libs [][]byte
+	var staged []snapshot.Staged
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -75,6 +78,9 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 		case snapshot.KindLibrary:
 			libs = append(libs, rec.Code)
 			continue
+		case snapshot.KindStaged:
+			staged = append(staged, rec.Staged)
+			continue
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return nil, err
@@ -88,7 +94,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now, installScripts: install}, nil
+	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now, staged: staged, installScripts: install}, nil
 }
 
 // restoreScripts rebuilds the script cache and the libraries: scripts are

@@ -36,8 +36,12 @@ const DefaultMaxInflight = 1
 
 // Submit queues one client command for the log without waiting: commands
 // submitted while earlier batches are in flight share one log entry. The
-// ticket's Result is the command's reply.
+// ticket's Result is the command's reply. A command over stageAbove is
+// staged in chunks first, and Submit waits for them (stage.go).
 func (n *Node) Submit(db int, now int64, args [][]byte) Ticket {
+	if itemBound(args) > stageAbove {
+		return n.submitStaged(db, now, args)
+	}
 	return n.batch.Submit(db, now, args)
 }
 

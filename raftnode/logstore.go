@@ -46,10 +46,6 @@ var ErrEntryTooLarge = errors.New("ERR command too large for the raft log (over 
 // mix stores.
 const maxWALEntry = segment.MaxEntrySize - 1<<10
 
-// MaxEntryBytes is the largest log entry a node proposes; the RESP layer
-// drops a request larger than it as it reads (it could never be logged).
-const MaxEntryBytes = maxWALEntry
-
 // ValidLogStore reports whether kind names a log store.
 func ValidLogStore(kind string) bool { return kind == LogStoreWAL || kind == LogStoreBolt }
 

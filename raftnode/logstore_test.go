@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/quoris/quoris/fsm"
@@ -144,13 +145,15 @@ func TestLogStoreRestart(t *testing.T) {
 }
 
 // TestRefusesEntriesTheWALCannotReadBack: raft-wal writes records over
-// its MaxEntrySize but fails to read them, so such a command must be
+// its MaxEntrySize but fails to read them, so such an entry must be
 // refused before raft logs it, and the node keeps serving. Bolt nodes
-// refuse it too: a cluster may mix stores.
+// refuse it too: a cluster may mix stores. A client command over a MiB is
+// staged in chunks instead (stage.go), up to max-entry-size.
 func TestRefusesEntriesTheWALCannotReadBack(t *testing.T) {
+	const limit = 4 << 20
 	for _, store := range []string{LogStoreWAL, LogStoreBolt} {
 		t.Run(store, func(t *testing.T) {
-			n, err := Open(Config{NodeID: "n1", RaftAddr: freeAddr(t), RespAddr: "resp-n1", Dir: t.TempDir(), LogStore: store}, fsm.New(4, nil))
+			n, err := Open(Config{NodeID: "n1", RaftAddr: freeAddr(t), RespAddr: "resp-n1", Dir: t.TempDir(), LogStore: store, MaxCommandBytes: limit}, fsm.New(4, nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,23 +163,31 @@ func TestRefusesEntriesTheWALCannotReadBack(t *testing.T) {
 			}
 			waitFor(t, "leader ready", func() bool { return n.ReadBarrier(context.Background()) == nil })
 			big := make([]byte, maxWALEntry)
-			if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("big"), big}).Result(); !errors.Is(err, ErrEntryTooLarge) {
-				t.Fatalf("Submit of a %d-byte value: %v", len(big), err)
-			}
 			if _, err := Result(n.Propose(cmd(n.Now(), "SET", "big", string(big)))); !errors.Is(err, ErrEntryTooLarge) {
 				t.Fatalf("Propose of a %d-byte value: %v", len(big), err)
 			}
-			// Just under the item limit still goes through.
-			ok := make([]byte, maxWALEntry-maxBatchBytes-fsm.BatchHeaderRoom-128)
+			over := make([]byte, limit+1)
+			_, err = n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("over"), over}).Result()
+			if err == nil || !strings.Contains(err.Error(), "max-entry-size") || !strings.Contains(err.Error(), "nothing was applied") {
+				t.Fatalf("Submit over max-entry-size: %v", err)
+			}
+			// Under the limit, a value larger than a batch is staged.
+			ok := make([]byte, limit-1024)
+			for i := range ok {
+				ok[i] = byte(i / 4096)
+			}
 			if _, err := n.Submit(0, n.Now(), [][]byte{[]byte("SET"), []byte("ok"), ok}).Result(); err != nil {
 				t.Fatal(err)
 			}
 			if !n.IsLeader() {
 				t.Fatal("lost leadership")
 			}
-			got := n.FSM().Read(0, n.Now(), [][]byte{[]byte("STRLEN"), []byte("ok")}, nil)
-			if want := fmt.Sprintf(":%d\r\n", len(ok)); string(got) != want {
-				t.Fatalf("STRLEN ok: %q, want %q", got, want)
+			got := n.FSM().Read(0, n.Now(), [][]byte{[]byte("GET"), []byte("ok")}, nil)
+			if want := fmt.Sprintf("$%d\r\n%s\r\n", len(ok), ok); string(got) != want {
+				t.Fatalf("GET ok: %d bytes, not the value", len(got))
+			}
+			if got := n.FSM().Read(0, n.Now(), [][]byte{[]byte("EXISTS"), []byte("over")}, nil); string(got) != ":0\r\n" {
+				t.Fatalf("EXISTS over: %q", got)
 			}
 		})
 	}

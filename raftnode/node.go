@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"sync/atomic"
@@ -35,6 +36,7 @@ type Config struct {
 	LogStore          string // LogStoreWAL or LogStoreBolt for a new data directory; "": DefaultLogStore
 	MaxInflight       int    // command batches in raft at once; more queue up and go out together
 	ClockSkew         int64  // ms added to this node's clock; for fault tests only
+	MaxCommandBytes   int64  // max-entry-size: larger commands are refused; 0: DefaultMaxCommandBytes
 	Logger            *slog.Logger
 	// TLS, when set, carries raft traffic over mutually authenticated
 	// TLS (tls-cluster): only nodes with a certificate of its CA connect.
@@ -62,6 +64,9 @@ type Node struct {
 	// maxEntry is the largest entry any log store can hold (0: no
 	// limit); larger commands are refused before raft sees them.
 	maxEntry int
+	// maxCommand bounds a command, staged in chunks when large (stage.go).
+	maxCommand int64
+	stageIDs   atomic.Uint64
 	// noActiveExpire is DEBUG SET-ACTIVE-EXPIRE 0: the leader stops
 	// proposing expiry entries; keys still expire for readers.
 	noActiveExpire atomic.Bool
@@ -168,6 +173,14 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	// Whatever this node's store: a cluster may mix stores, and an entry
 	// a bolt leader logged would stall a WAL follower that cannot read it.
 	n.maxEntry = maxWALEntry
+	n.maxCommand = cfg.MaxCommandBytes
+	if n.maxCommand <= 0 {
+		n.maxCommand = DefaultMaxCommandBytes
+	}
+	// Staged ids need only be unique among this leader's own stagings
+	// (a leader change discards the rest); a random start keeps a
+	// restarted node from reusing ids an abort may not have reached.
+	n.stageIDs.Store(rand.Uint64() >> 1)
 	n.verify = newVerifier(r, raft.ServerID(cfg.NodeID), contacts, 2*rc.HeartbeatTimeout)
 	n.batch = newBatcher(n, cfg.MaxInflight)
 	f.SetProposedHere(n.batch.owns)

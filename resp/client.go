@@ -14,6 +14,7 @@ import (
 // (CLIENT LIST/KILL) are guarded by mu or atomic; the rest belong to the
 // connection's own goroutine.
 type client struct {
+	out     outputTracker // client-output-buffer-limit normal
 	id      int64
 	conn    redcon.Conn
 	addr    string

@@ -125,7 +125,7 @@ func (d *detachedConn) ReadCommand() (redcon.Command, error) {
 	cmd := d.queued[0]
 	d.queued = d.queued[1:]
 	if cmd.Args == nil { // over MaxRequest, as in connServer.loop
-		d.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+		d.wr.WriteError(raftnode.CommandTooLarge(d.rd.MaxRequest).Error())
 		return d.ReadCommand()
 	}
 	return cmd, nil
@@ -137,9 +137,13 @@ type connServer struct {
 	accept  func(redcon.Conn) bool
 	closed  func(redcon.Conn, error)
 	maxBulk func() int64
-	// maxRequest bounds a request's bytes (0: none): a larger one could
-	// never fit in a log entry, so it is dropped as it is read.
+	// maxRequest bounds a request's bytes (0: none): max-entry-size; a
+	// larger one is dropped as it is read.
 	maxRequest int64
+	// queryLimit is client-query-buffer-limit; outputOver reports whether
+	// a client's pending replies break client-output-buffer-limit.
+	queryLimit func() int64
+	outputOver func(c *netConn) bool
 
 	mu    sync.Mutex
 	conns map[*netConn]struct{}
@@ -170,6 +174,7 @@ func (s *connServer) serve(ln net.Listener) error {
 		}
 		c := &netConn{conn: nc, addr: nc.RemoteAddr().String(), wr: redcon.NewWriter(nc), rd: NewReader(nc, s.maxBulk)}
 		c.rd.MaxRequest = s.maxRequest
+		c.rd.QueryLimit = s.queryLimit
 		s.mu.Lock()
 		if s.done {
 			s.mu.Unlock()
@@ -233,10 +238,14 @@ func (s *connServer) loop(c *netConn) error {
 			c.cmds = c.cmds[1:]
 			if cmd.Args == nil {
 				// Over the reader's MaxRequest: dropped unread.
-				c.wr.WriteError(raftnode.ErrEntryTooLarge.Error())
+				c.wr.WriteError(raftnode.CommandTooLarge(s.maxRequest).Error())
 				continue
 			}
 			s.handler(c, cmd)
+			if s.outputOver != nil && !c.detached && s.outputOver(c) {
+				c.wmu.Unlock()
+				return errOutputBufferLimit
+			}
 		}
 		if c.detached || c.closed {
 			c.wmu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tidwall/redcon"
 
@@ -16,11 +17,6 @@ import (
 // under the FSM's lock and must not block: it appends the frame to the
 // subscriber's queue, and the subscriber's pusher goroutine writes it to
 // the socket between the connection's own command batches (netConn.wmu).
-
-// pubsubOutputLimit is Redis's client-output-buffer-limit pubsub hard
-// limit: a subscriber that falls this far behind is disconnected rather
-// than let the node's memory grow without bound.
-const pubsubOutputLimit = 32 << 20
 
 type subSet map[*subscriber]struct{}
 
@@ -46,8 +42,13 @@ type subscriber struct {
 	patterns []string
 	shards   []string
 
-	qmu    sync.Mutex
-	queue  []byte
+	qmu   sync.Mutex
+	queue []byte
+	// limits gives client-output-buffer-limit pubsub: a subscriber that
+	// falls that far behind is disconnected, as Redis does, rather than
+	// let the node's memory grow without bound.
+	limits func() *clientLimits
+	out    outputTracker
 	kick   chan struct{}
 	done   chan struct{}
 	closed bool
@@ -77,7 +78,7 @@ func (p *subscriber) enqueue(frame func([]byte) []byte) {
 		return
 	}
 	p.queue = frame(p.queue)
-	over := len(p.queue) > pubsubOutputLimit
+	over := p.out.over(p.limits().pubsub, counted(len(p.queue)), time.Now().Unix())
 	if over {
 		p.closed = true
 		p.queue = nil

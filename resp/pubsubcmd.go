@@ -77,7 +77,7 @@ func (p *subscriber) countOf(k subKind) int {
 // first use.
 func (s *Server) subscriberOf(cl *client) *subscriber {
 	if cl.ps == nil {
-		cl.ps = &subscriber{cl: cl, kick: make(chan struct{}, 1), done: make(chan struct{})}
+		cl.ps = &subscriber{cl: cl, kick: make(chan struct{}, 1), done: make(chan struct{}), limits: s.clientLimits}
 		go cl.ps.push()
 	}
 	return cl.ps

@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/quoris/quoris/datatypes"
 )
 
 // Reader parses client requests the way Redis 7.0's processInputBuffer
@@ -35,6 +37,10 @@ type Reader struct {
 	// answers with the log's too-large error. skipping marks such a
 	// request being dropped.
 	MaxRequest int64
+	// QueryLimit, when set and positive, is client-query-buffer-limit:
+	// a request whose buffered bytes pass it fails the read, and the
+	// connection is closed without a reply, as Redis does.
+	QueryLimit func() int64
 	skipping   bool
 	skipLeft   int // bytes of the dropped argument still to come, CRLF included
 }
@@ -105,7 +111,7 @@ func (r *Reader) fill() error {
 		keep = r.cmdStart
 	}
 	if keep > 0 {
-		n := copy(r.buf, r.buf[keep:r.end])
+		n := datatypes.CopyLarge(r.buf, r.buf[keep:r.end])
 		r.start -= keep
 		r.end = n
 		r.cmdStart -= keep
@@ -120,11 +126,16 @@ func (r *Reader) fill() error {
 	}
 	if len(r.buf)-r.end < need {
 		grown := make([]byte, r.end+max(need, r.end))
-		copy(grown, r.buf[:r.end])
+		datatypes.CopyLarge(grown, r.buf[:r.end])
 		r.buf = grown
 	}
 	n, err := r.rd.Read(r.buf[r.end:])
 	r.end += n
+	if r.QueryLimit != nil {
+		if lim := r.QueryLimit(); lim > 0 && int64(r.end) > lim {
+			return errQueryBufferLimit
+		}
+	}
 	if n > 0 {
 		return nil
 	}
@@ -294,7 +305,7 @@ func (r *Reader) parseMultibulk() (bool, error) {
 	}
 	// One copy per request: its arguments stay valid after the buffer is
 	// reused, as redcon's did.
-	raw := append([]byte(nil), r.buf[r.cmdStart:r.start]...)
+	raw := datatypes.AppendLarge(nil, r.buf[r.cmdStart:r.start])
 	args := make([][]byte, len(r.args))
 	for i, a := range r.args {
 		args[i] = raw[a[0]:a[1]:a[1]]

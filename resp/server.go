@@ -64,7 +64,8 @@ type Server struct {
 	ln       *drainListener // nil without a plain port
 	tlsLn    *drainListener // nil without a TLS port
 	srv      *connServer
-	maxBulk  atomic.Int64 // proto-max-bulk-len, read from Settings as clients connect
+	maxBulk  atomic.Int64                 // proto-max-bulk-len, read from Settings as clients connect
+	limits   atomic.Pointer[clientLimits] // see limits.go; read as clients connect
 	closing  atomic.Bool
 	inflight sync.WaitGroup
 
@@ -129,7 +130,8 @@ func (s *Server) Listen() error {
 		}
 		return err
 	}
-	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: raftnode.MaxEntryBytes}
+	s.srv = &connServer{handler: s.serveRESP, accept: s.accept, closed: s.closed, maxBulk: s.maxBulk.Load, maxRequest: s.node.MaxCommandBytes(),
+		queryLimit: func() int64 { return s.clientLimits().query }, outputOver: s.outputOver}
 	s.refreshMaxBulk()
 	return nil
 }
@@ -196,6 +198,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	conn.SetContext(cl)
 	max, _ := strconv.Atoi(s.conf.get(redisconf.Lookup("maxclients")))
 	s.refreshMaxBulk()
+	setKeepAlive(conn.NetConn(), s.clientLimits().keepalive)
 	s.mu.Lock()
 	if len(s.clients) >= max {
 		s.mu.Unlock()

@@ -249,6 +249,7 @@ func (s *Server) notePeak(used uint64) {
 
 // refreshSettings caches the settings the per-command hook reads.
 func (s *Server) refreshSettings() {
+	s.refreshLimits()
 	o := s.ops
 	if v, err := strconv.ParseInt(s.setting("slowlog-log-slower-than"), 10, 64); err == nil {
 		o.slowerThan.Store(v)

@@ -30,6 +30,7 @@ const (
 	KindSetting
 	KindScript  // Record.Code: a cached script's body
 	KindLibrary // Record.Code: a function library's code
+	KindStaged  // Record.Staged: a command staged in chunks, not yet complete
 )
 
 // Record is one decoded record. Kind says which other field Read set; the
@@ -44,6 +45,7 @@ type Record struct {
 	DB      DBMeta
 	Tomb    Tomb
 	Code    []byte // KindScript, KindLibrary
+	Staged  Staged // KindStaged
 	// Name, and Str when Key.Value is nil (a string value), carry a key
 	// record from ReadBorrow in place of Key.Key and Key.Value.
 	Name, Str []byte
@@ -211,8 +213,8 @@ func (rd *Reader) str() (string, error) {
 type Setting struct{ Name, Value string }
 
 // Next is Read returning a fresh record: a *Key, a *DBMeta, a *Tomb, a
-// Setting, a [2]string node (id, addr), or a Record of KindScript or
-// KindLibrary. It allocates per record; a restore uses Read.
+// Setting, a [2]string node (id, addr), a *Staged, or a Record of
+// KindScript or KindLibrary. It allocates per record; a restore uses Read.
 func (rd *Reader) Next() (any, error) {
 	var rec Record
 	if err := rd.Read(&rec); err != nil {
@@ -229,6 +231,8 @@ func (rd *Reader) Next() (any, error) {
 		return &rec.Tomb, nil
 	case KindScript, KindLibrary:
 		return rec, nil
+	case KindStaged:
+		return &rec.Staged, nil
 	default:
 		return &rec.Key, nil
 	}
@@ -313,6 +317,11 @@ func (rd *Reader) read(rec *Record, borrow bool) error {
 		if err := rd.readInto(rec.Code); err != nil {
 			return err
 		}
+	case tagStaged:
+		rec.Kind = KindStaged
+		if err := rd.staged(&rec.Staged); err != nil {
+			return err
+		}
 	case tagKey:
 		rec.Kind = KindKey
 		if borrow && rd.borrowString(rec) {
@@ -328,6 +337,28 @@ func (rd *Reader) read(rec *Record, borrow bool) error {
 	}
 	rd.count++
 	return nil
+}
+
+func (rd *Reader) staged(st *Staged) error {
+	var err error
+	if st.Term, err = rd.uvarint(); err != nil {
+		return err
+	}
+	if st.ID, err = rd.uvarint(); err != nil {
+		return err
+	}
+	if st.Total, err = rd.uvarint(); err != nil {
+		return err
+	}
+	n, err := rd.length()
+	if err != nil {
+		return err
+	}
+	if uint64(n) > st.Total {
+		return fmt.Errorf("%w: staged command holds %d of %d bytes", ErrCorrupt, n, st.Total)
+	}
+	st.Data = make([]byte, n)
+	return rd.readInto(st.Data)
 }
 
 // trailer checks the record count and the checksum of every byte before it.

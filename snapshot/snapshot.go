@@ -37,6 +37,10 @@ const (
 	// Scripting state; version 1 snapshots have none.
 	tagScript  byte = 'L' // a cached EVAL script: its body
 	tagLibrary byte = 'F' // a FUNCTION library: its code
+	// tagStaged is a command being staged in chunks (fsm/stage.go): term,
+	// id, total size, the bytes received so far. Added within version 2;
+	// an older reader refuses such a snapshot as corrupt.
+	tagStaged byte = 'P'
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -128,8 +132,27 @@ func (w *Writer) flushRecord() error {
 
 func (w *Writer) bytes(b []byte) {
 	w.buf = binary.AppendUvarint(w.buf, uint64(len(b)))
-	w.buf = append(w.buf, b...)
-	w.spill()
+	if len(b) <= 1<<20 {
+		w.buf = append(w.buf, b...)
+		w.spill()
+		return
+	}
+	// A big value goes straight to the stream, in pieces: one long
+	// memmove or checksum call cannot be preempted (datatypes.CopyLarge).
+	w.writeLarge(b)
+}
+
+// writeLarge writes what the record holds so far, then b in pieces.
+func (w *Writer) writeLarge(b []byte) {
+	if w.err == nil {
+		_, w.err = w.w.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+	for len(b) > 0 && w.err == nil {
+		n := min(len(b), 256<<10)
+		_, w.err = w.w.Write(b[:n])
+		b = b[n:]
+	}
 }
 
 func (w *Writer) uvarint(n uint64) { w.buf = binary.AppendUvarint(w.buf, n) }
@@ -210,6 +233,25 @@ func (w *Writer) Library(code []byte) error {
 	w.buf = append(w.buf, tagLibrary)
 	w.bytes(code)
 	return w.flushRecord()
+}
+
+// Staged is a command whose log chunks have not all applied yet.
+type Staged struct {
+	Term, ID, Total uint64
+	Data            []byte
+}
+
+// Staged records a partly received staged command.
+func (w *Writer) Staged(st Staged) error {
+	w.buf = append(w.buf, tagStaged)
+	w.uvarint(st.Term)
+	w.uvarint(st.ID)
+	w.uvarint(st.Total)
+	w.uvarint(uint64(len(st.Data)))
+	// Data can be hundreds of MB: written straight to the stream.
+	w.writeLarge(st.Data)
+	w.count++
+	return w.err
 }
 
 // Key writes one key. Large values are flushed as they are encoded, so a

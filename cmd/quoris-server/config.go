@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/quoris/quoris/fsm"
 	"github.com/quoris/quoris/raftnode"
 )
 
@@ -39,6 +40,7 @@ type Config struct {
 	RaftNoSync        bool          `mapstructure:"raft-nosync"`
 	RaftMaxInflight   int           `mapstructure:"raft-max-inflight"`
 	RaftLogStore      string        `mapstructure:"raft-log-store"`
+	MaxEntrySize      uint64        `mapstructure:"max-entry-size"`
 	LogLevel          string        `mapstructure:"loglevel"`
 	DebugClockSkew    time.Duration `mapstructure:"debug-clock-skew"`
 	PprofAddr         string        `mapstructure:"pprof-addr"`
@@ -75,6 +77,7 @@ var settings = append([]setting{
 	{"raft-nosync", false, "skip fsync of the raft log: NOT durable, for benchmarking only"},
 	{"raft-log-store", raftnode.DefaultLogStore, "raft log store for a new data directory: wal or bolt (an existing directory keeps its own)"},
 	{"raft-max-inflight", 1, "client command batches in raft at once; commands arriving meanwhile share the next log entry"},
+	{"max-entry-size", uint64(raftnode.DefaultMaxCommandBytes), "largest command accepted, in bytes; commands over 1 MiB are replicated in chunks (at most 1 GiB)"},
 	{"loglevel", "notice", "debug, verbose, notice or warning"},
 	{"debug-clock-skew", time.Duration(0), "shift this node's wall clock (fault-injection tests only)"},
 	{"pprof-addr", "", "host:port for net/http/pprof (/debug/pprof); empty: off"},
@@ -233,6 +236,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("databases must be between 1 and 65536")
 	case c.RaftMaxInflight < 1 || c.RaftMaxInflight > 64:
 		return fmt.Errorf("raft-max-inflight must be between 1 and 64")
+	case c.MaxEntrySize < 1<<20 || c.MaxEntrySize > fsm.MaxStagedBytes:
+		return fmt.Errorf("max-entry-size must be between 1 MiB and 1 GiB")
 	case !raftnode.ValidLogStore(c.RaftLogStore):
 		return fmt.Errorf("raft-log-store must be wal or bolt, not %q", c.RaftLogStore)
 	case c.LogFormat != "text" && c.LogFormat != "json":

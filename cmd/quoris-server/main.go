@@ -88,6 +88,7 @@ func run(args []string, seed func(*raftnode.Node) error) error {
 		LogStore:          cfg.RaftLogStore,
 		SnapshotBytes:     cfg.SnapshotBytes,
 		ClockSkew:         cfg.DebugClockSkew.Milliseconds(),
+		MaxCommandBytes:   int64(cfg.MaxEntrySize),
 		Logger:            logger,
 		TLS:               raftTLS,
 	}, f)

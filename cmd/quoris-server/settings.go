@@ -59,6 +59,7 @@ func (s *settingsView) values() map[string]string {
 		"raft-nosync":              yesno(c.RaftNoSync),
 		"raft-max-inflight":        strconv.Itoa(c.RaftMaxInflight),
 		"raft-log-store":           logStore,
+		"max-entry-size":           strconv.FormatUint(c.MaxEntrySize, 10),
 		"loglevel":                 c.LogLevel,
 		"log-format":               c.LogFormat,
 		"metrics-addr":             c.MetricsAddr,

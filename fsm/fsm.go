@@ -44,6 +44,7 @@ type FSM struct {
 
 	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
+	tracker   atomic.Pointer[Tracker]         // see OnTrack
 	written   []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
 	// in this run (see SetProposedHere): only there do the reads it carries
@@ -165,6 +166,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 		f.applied.Store(logs[n-1].Index)
 	}
 	f.signalWritten()
+	f.trackApplied()
 	f.mu.Unlock()
 	f.notifyApplied()
 	return out
@@ -246,6 +248,10 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 	if fn := f.proposedHere.Load(); fn != nil {
 		local = (*fn)(data)
 	}
+	var origin *byte // for the tracker: see Origin
+	if local {
+		origin = &data[0]
+	}
 	err := batchItems(data[1:], func(i int, item []byte) {
 		e, err := decodeEntryInto(item, f.argsScratch)
 		if cap(e.Args) > cap(f.argsScratch) {
@@ -277,7 +283,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 			// Pos tells apart changes made by different commands of the
 			// batch (Token); a batch never has more than MaxBatchItems.
 			pos := uint16(min(i, MaxBatchItems-1))
-			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: r.buf}
+			*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: r.buf, origin: origin}
 			f.stats.AppliedCmds.Add(1)
 			f.exec(c, true)
 			r.buf = c.out

@@ -25,6 +25,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.dbs, f.nodes, f.settings = st.dbs, st.nodes, st.settings
 	f.now = max(f.now, st.now)
 	st.installScripts()
+	f.flushedAll()
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil

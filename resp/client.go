@@ -44,6 +44,7 @@ type client struct {
 	peer         bool         // a follower's proxy connection: never re-proxy
 	tx           txState      // MULTI/WATCH state
 	ps           *subscriber  // pub/sub state, nil until the first (P|S)SUBSCRIBE
+	trk          atomic.Pointer[trackClient] // CLIENT TRACKING mode, nil when off (tracking.go)
 	// subs counts channels, patterns and shard channels (subKind order)
 	// for CLIENT LIST, which other connections run.
 	subs    [3]atomic.Int32

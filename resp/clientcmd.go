@@ -41,7 +41,7 @@ func clientSubcommands() []*subCmd {
 			return redcon.AppendOK(out)
 		}
 	}
-	return []*subCmd{
+	subs := []*subCmd{
 		{Spec: spec("id", 2, conn, "Returns the client ID for the current connection", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return redcon.AppendInt(out, cl.id)
@@ -145,6 +145,7 @@ func clientSubcommands() []*subCmd {
 				})
 			}},
 	}
+	return append(subs, trackingSubcommands()...)
 }
 
 // clientTypeOK reports whether a Redis client type name is known and
@@ -254,6 +255,7 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	if c.blocked.Load() {
 		flags += "b"
 	}
+	flags += c.trackingFlags()
 	if strings.HasPrefix(c.laddr, "/") {
 		flags += "U"
 	}
@@ -308,7 +310,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
-	b = append(b, " user=default redir=-1 resp="...)
+	b = append(b, " user=default redir="...)
+	b = strconv.AppendInt(b, c.trackingRedir(), 10)
+	b = append(b, " resp="...)
 	b = strconv.AppendInt(b, int64(c.resp()), 10)
 	return append(b, '\n')
 }

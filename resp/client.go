@@ -27,24 +27,23 @@ type client struct {
 	noEvict bool // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
 	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
 
-	lastActive   atomic.Int64                // unix ms
-	busy         atomic.Bool                 // executing commands: exempt from the idle timeout
-	peerSeen     atomic.Bool                 // peer, readable by other goroutines (the idle timeout)
-	consumed     atomic.Int64                // bytes of commands taken from the connection: qbuf is read minus consumed
-	blocked      atomic.Bool                 // in a blocking command: CLIENT LIST flag b
-	multiLen     atomic.Int32                // commands queued in MULTI, -1 outside: CLIENT LIST multi=
-	multiMem     atomic.Int64                // bytes of the queued commands' arguments: multi-mem=
-	argvMem      atomic.Int64                // bytes of the running command's arguments: argv-mem=
-	outMem       atomic.Int64                // capacity of the reply buffer: part of tot-mem=
-	readonlyFlag atomic.Bool                 // readonly, published for CLIENT LIST (flag r)
-	proto        atomic.Int32                // RESP version from HELLO: 0 or 2 is RESP2, 3 is RESP3
-	r3           []byte                      // the RESP3 form of the reply being written
-	in           *countConn                  // byte counts of the socket
-	readonly     bool                        // READONLY: serve reads from local state
-	peer         bool                        // a follower's proxy connection: never re-proxy
-	tx           txState                     // MULTI/WATCH state
-	ps           *subscriber                 // pub/sub state, nil until the first (P|S)SUBSCRIBE
-	trk          atomic.Pointer[trackClient] // CLIENT TRACKING mode, nil when off (tracking.go)
+	lastActive   atomic.Int64 // unix ms
+	busy         atomic.Bool  // executing commands: exempt from the idle timeout
+	peerSeen     atomic.Bool  // peer, readable by other goroutines (the idle timeout)
+	consumed     atomic.Int64 // bytes of commands taken from the connection: qbuf is read minus consumed
+	blocked      atomic.Bool  // in a blocking command: CLIENT LIST flag b
+	multiLen     atomic.Int32 // commands queued in MULTI, -1 outside: CLIENT LIST multi=
+	multiMem     atomic.Int64 // bytes of the queued commands' arguments: multi-mem=
+	argvMem      atomic.Int64 // bytes of the running command's arguments: argv-mem=
+	outMem       atomic.Int64 // capacity of the reply buffer: part of tot-mem=
+	readonlyFlag atomic.Bool  // readonly, published for CLIENT LIST (flag r)
+	proto        atomic.Int32 // RESP version from HELLO: 0 or 2 is RESP2, 3 is RESP3
+	r3           []byte       // the RESP3 form of the reply being written
+	in           *countConn   // byte counts of the socket
+	readonly     bool         // READONLY: serve reads from local state
+	peer         bool         // a follower's proxy connection: never re-proxy
+	tx           txState      // MULTI/WATCH state
+	ps           *subscriber  // pub/sub state, nil until the first (P|S)SUBSCRIBE
 	// subs counts channels, patterns and shard channels (subKind order)
 	// for CLIENT LIST, which other connections run.
 	subs    [3]atomic.Int32
@@ -54,6 +53,9 @@ type client struct {
 	proxyPending bool
 	buf          []byte
 	cmdBuf       []redcon.Command
+
+	// trk is the CLIENT TRACKING mode, nil when off (tracking.go).
+	trk atomic.Pointer[trackClient]
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose

@@ -74,7 +74,20 @@ var trackScript = []trackStep{
 	{0, []string{"SET", "a", "6"}, 1, false}, // its own write: reply, then the push
 	{0, nil, 1, false},
 	{0, []string{"GET", "a"}, 1, false},
+	{1, []string{"SWAPDB", "0", "1"}, 1, false}, // Redis's tracking ignores SWAPDB
+	{1, []string{"SWAPDB", "0", "1"}, 1, false},
 	{1, []string{"DEL", "a"}, 1, false},
+	{0, nil, 1, false},
+	{0, []string{"GET", "a"}, 1, false}, // databases are not told apart
+	{1, []string{"SELECT", "1"}, 1, false},
+	{1, []string{"SET", "a", "db1"}, 1, false},
+	{0, nil, 1, false},
+	{1, []string{"SELECT", "0"}, 1, false},
+	{0, []string{"GET", "x"}, 1, false},
+	{1, []string{"SET", "x", "1", "PX", "1"}, 1, false},
+	{0, nil, 1, false},
+	{0, []string{"GET", "x"}, 1, false}, // a read that finds it expired
+	{1, []string{"SET", "x", "2"}, 1, false},
 	{0, nil, 1, false},
 	{1, []string{"FLUSHDB"}, 1, false},
 	{0, nil, 1, false},

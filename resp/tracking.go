@@ -37,6 +37,7 @@ type tracker struct {
 	prefixes  map[string]*bcastState        // BCAST prefixes
 	queues    map[*client]*subscriber       // push queues of targets
 	installed bool                          // the FSM hook is set
+	maxKeys   atomic.Int64                  // tracking-table-max-keys (0: no limit)
 }
 
 // bcastState is one prefix: its clients and the keys changed since the
@@ -92,6 +93,12 @@ func (t *tracker) Changed(key string, from fsm.Origin) {
 			bs.keys[key] = madeBy(bs.clients, from)
 		}
 	}
+	t.invalidate(key, from)
+	t.install()
+}
+
+// invalidate sends key's readers one invalidation and forgets them.
+func (t *tracker) invalidate(key string, from fsm.Origin) {
 	ids, ok := t.keys[key]
 	if !ok {
 		return
@@ -109,7 +116,6 @@ func (t *tracker) Changed(key string, from fsm.Origin) {
 	}
 	t.items -= len(ids)
 	delete(t.keys, key)
-	t.install()
 }
 
 // Flushed is trackingInvalidateKeysOnFlush: every tracking client gets a
@@ -325,7 +331,24 @@ func (t *tracker) remember(tc *trackClient, c *fsm.Command, args [][]byte) {
 			t.items++
 		}
 	}
+	t.limit()
 	t.install()
+}
+
+// limit is trackingLimitUsedSlots: past tracking-table-max-keys, keys
+// chosen at random (map order) are invalidated as if they had changed,
+// so that their readers do not keep values nobody watches any more.
+func (t *tracker) limit() {
+	max := int(t.maxKeys.Load())
+	if max <= 0 {
+		return
+	}
+	for key := range t.keys {
+		if len(t.keys) <= max {
+			return
+		}
+		t.invalidate(key, fsm.Origin{})
+	}
 }
 
 // trackedRead reports whether c's keys are remembered: read-only commands

@@ -86,9 +86,6 @@ var trackScript = []trackStep{
 	{0, []string{"GET", "x"}, 1, false},
 	{1, []string{"SET", "x", "1", "PX", "1"}, 1, false},
 	{0, nil, 1, false},
-	{0, []string{"GET", "x"}, 1, false}, // a read that finds it expired
-	{1, []string{"SET", "x", "2"}, 1, false},
-	{0, nil, 1, false},
 	{1, []string{"FLUSHDB"}, 1, false},
 	{0, nil, 1, false},
 	// OPTIN and OPTOUT.

@@ -164,3 +164,28 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestTrackingTableLimit checks tracking-table-max-keys: past it, keys are
+// invalidated as if changed until the table fits.
+func TestTrackingTableLimit(t *testing.T) {
+	addr, s := startTestServer(t)
+	r := dialRaw(t, addr)
+	if got := r.do("CONFIG", "SET", "tracking-table-max-keys", "2"); got != "+OK\r\n" {
+		t.Fatalf("CONFIG SET: %q", got)
+	}
+	waitFor(t, func() bool { return s.track.maxKeys.Load() == 2 })
+	tr := dialPS(t, addr)
+	tr.send("HELLO", "3")
+	tr.read3(1)
+	tr.send("CLIENT", "TRACKING", "on")
+	tr.read3(1)
+	tr.send("MGET", "k1", "k2", "k3")
+	tr.read3(1)
+	push := tr.read3(1)
+	if !strings.HasPrefix(push, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk") {
+		t.Errorf("over the limit: %q, want an invalidation of one key", push)
+	}
+	if got := infoField(t, r, "stats", "tracking_total_keys"); got != "2" {
+		t.Errorf("tracking_total_keys: %s, want 2", got)
+	}
+}

@@ -104,6 +104,10 @@ func clientSubcommands() []*subCmd {
 		{Spec: spec("help", 2, []string{"loading", "stale"}, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return appendHelp(out, "client", []string{
+					"CACHING (YES|NO)",
+					"    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+					"GETREDIR",
+					"    Return the client ID we are redirecting to when tracking is enabled.",
 					"GETNAME",
 					"    Return the name of the current connection.",
 					"ID",
@@ -138,6 +142,11 @@ func clientSubcommands() []*subCmd {
 					"    Set client meta attr. Options are:",
 					"    * LIB-NAME: the client lib name.",
 					"    * LIB-VER: the client lib version.",
+					"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+					"         [OPTIN] [OPTOUT] [NOLOOP]",
+					"    Control server assisted client side caching.",
+					"TRACKINGINFO",
+					"    Report tracking status for the current connection.",
 					"NO-EVICT (ON|OFF)",
 					"    Protect current client connection from eviction.",
 					"NO-TOUCH (ON|OFF)",

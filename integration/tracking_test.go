@@ -107,3 +107,56 @@ func subscribeInvalidations(t *testing.T, addr string) (*respConn, string) {
 	mustDo(t, sub, "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n", "SUBSCRIBE", "__redis__:invalidate")
 	return sub, strings.TrimSpace(string(idReply[1:]))
 }
+
+// TestTrackingRESP3Follower: a RESP3 client tracking on a follower gets
+// the invalidation push on its own connection, after a write through the
+// leader.
+func TestTrackingRESP3Follower(t *testing.T) {
+	ctx := deadlineCtx(t, 60*time.Second)
+	c := NewCluster(t)
+	c.Start(3)
+	lead := c.Leader()
+	fol := 1
+	if fol == lead {
+		fol = 2
+	}
+	if err := c.Client(lead).Set(ctx, "r3", "old", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	tr := mustDial(t, c.Node(fol).Addr)
+	// HELLO's map is skipped: the replies after it are checked exactly.
+	tr.Queue("HELLO", "3")
+	tr.Queue("CLIENT", "TRACKING", "on")
+	tr.Queue("GET", "r3")
+	if err := tr.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	expectBytesAfter(t, tr, "+OK\r\n$3\r\nold\r\n")
+	if err := c.Client(lead).Set(ctx, "r3", "new", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	expectBytes(t, tr, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nr3\r\n")
+}
+
+// expectBytesAfter reads until what arrived ends with want (skipping a
+// reply of unknown shape before it).
+func expectBytesAfter(t *testing.T, rc *respConn, want string) {
+	t.Helper()
+	var got []byte
+	for !strings.HasSuffix(string(got), want) {
+		b, err := rc.rd.ReadByte()
+		if err != nil {
+			t.Fatalf("waiting for %q: %v (got %q)", want, err, got)
+		}
+		got = append(got, b)
+	}
+}
+
+// expectBytes reads exactly len(want) bytes and compares them.
+func expectBytes(t *testing.T, rc *respConn, want string) {
+	t.Helper()
+	got := make([]byte, len(want))
+	if _, err := ioReadFull(rc.rd, got); err != nil || string(got) != want {
+		t.Fatalf("got %q %v, want %q", got, err, want)
+	}
+}

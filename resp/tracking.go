@@ -575,14 +575,16 @@ func prefixCollision(old *trackClient, prefixes []string) string {
 func (t *tracker) enable(cl *client, tc *trackClient, prefixes []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if tc.bcast && len(prefixes) == 0 {
+		prefixes = []string{""} // Redis adds it even next to older prefixes
+	}
 	if old := cl.trk.Load(); old != nil {
 		t.disableLocked(old)
 		if tc.bcast {
 			prefixes = append(prefixes, old.prefixes...)
 		}
-	}
-	if tc.bcast && len(prefixes) == 0 {
-		prefixes = []string{""}
+		// The CACHING window survives, as Redis's flag does.
+		tc.caching, tc.keep = old.caching, old.keep
 	}
 	for _, p := range prefixes {
 		bs := t.prefixes[p]

@@ -30,6 +30,7 @@ type Ctx struct {
 	// del), so Notify sends it after that event, and exec at the end of
 	// the command for any left. Only filled when notifications are on.
 	emptied []dbKey
+	origin  *byte // the entry's data when this node proposed it: see Origin
 }
 
 type dbKey struct {
@@ -79,6 +80,7 @@ func (c *Ctx) lookupIn(db *DB, key string) (Item, bool) {
 		// The tombstone carries the last write, not this removal: a key
 		// already expired when watched has not changed by being removed.
 		db.remove(key, it.Version)
+		c.changed(key)
 		c.f.stats.ExpiredKeys.Add(1)
 		if c.f.settings.notify&NotifyExpired != 0 {
 			c.NotifyIn(c.indexOf(db), NotifyExpired, "expired", key)
@@ -130,13 +132,17 @@ func (c *Ctx) SetIn(db *DB, key string, it Item) {
 	if coll, ok := it.Value.(Collection); ok && coll.Len() == 0 && !keepsEmpty(coll) {
 		// Redis never keeps an empty collection: removing the last
 		// element removes the key.
-		if _, ok := db.remove(key, c.Index); ok && c.f.settings.notify&NotifyGeneric != 0 {
-			c.emptied = append(c.emptied, dbKey{c.indexOf(db), key})
+		if _, ok := db.remove(key, c.Index); ok {
+			c.changed(key)
+			if c.f.settings.notify&NotifyGeneric != 0 {
+				c.emptied = append(c.emptied, dbKey{c.indexOf(db), key})
+			}
 		}
 		return
 	}
 	e, prev := db.put(key, it)
 	c.f.stamp(e, prev, c.Now)
+	c.changed(key)
 	if c.f.settings.notify&NotifyNew != 0 && (prev == nil || (prev.exp != 0 && prev.exp <= c.Now)) {
 		// Redis's dbAdd: a key that did not exist (or had expired).
 		c.NotifyIn(c.indexOf(db), NotifyNew, "new", key)
@@ -174,6 +180,7 @@ func (c *Ctx) DeleteIn(db *DB, key string) bool {
 		return false
 	}
 	db.remove(key, c.Index)
+	c.changed(key)
 	return true
 }
 

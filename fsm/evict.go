@@ -95,6 +95,7 @@ func (f *FSM) applyEvict(c *Ctx) {
 		}
 		if _, ok := c.DB.remove(string(k), c.Index); ok {
 			n++
+			c.changed(string(k))
 			f.stats.EvictedKeys.Add(1)
 			c.Notify(NotifyEvicted, "evicted", string(k))
 		}

@@ -49,6 +49,7 @@ type FSM struct {
 
 	onWrite      atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish    atomic.Pointer[PublishFunc]     // see OnPublish
+	tracker      atomic.Pointer[Tracker]         // see OnTrack
 	quietThrough atomic.Uint64                   // see SetQuietThrough
 	written      []Written                       // keys stored by the apply in progress
 	// proposedHere tells whether a batch entry was proposed by this node
@@ -172,6 +173,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 		f.applied.Store(logs[n-1].Index)
 	}
 	f.signalWritten()
+	f.trackApplied()
 	f.mu.Unlock()
 	f.notifyApplied()
 	return out
@@ -256,6 +258,10 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 	if fn := f.proposedHere.Load(); fn != nil {
 		local = (*fn)(data)
 	}
+	var origin *byte // for the tracker: see Origin
+	if local {
+		origin = &data[0]
+	}
 	err := batchItems(data[1:], func(i int, item []byte) {
 		e, err := decodeEntryInto(item, f.argsScratch)
 		if cap(e.Args) > cap(f.argsScratch) {
@@ -272,7 +278,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 				r.buf = appendErr(r.buf, ErrDBIndex)
 			} else {
 				e.DB, e.Args = s.DB, s.Args
-				r.buf = f.execBatchWrite(c, index, i, e, r.buf)
+				r.buf = f.execBatchWrite(c, index, i, e, r.buf, origin)
 			}
 		case e.Kind != KindCommand && e.Kind != KindRead:
 			r.buf = appendErr(r.buf, fmt.Errorf("%w: kind %d in a batch", ErrBadEntry, e.Kind))
@@ -288,7 +294,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 			f.execRead(c)
 			r.buf = c.out
 		default:
-			r.buf = f.execBatchWrite(c, index, i, e, r.buf)
+			r.buf = f.execBatchWrite(c, index, i, e, r.buf, origin)
 		}
 		clear(e.Args)
 		r.ends = append(r.ends, len(r.buf))
@@ -307,7 +313,7 @@ func (f *FSM) applyBatch(index uint64, data []byte) *BatchReply {
 
 // execBatchWrite runs write command e, item i of the batch at index,
 // appending its reply to out.
-func (f *FSM) execBatchWrite(c *Ctx, index uint64, i int, e Entry, out []byte) []byte {
+func (f *FSM) execBatchWrite(c *Ctx, index uint64, i int, e Entry, out []byte, origin *byte) []byte {
 	if e.Time > f.now {
 		f.now = e.Time
 	}
@@ -316,7 +322,7 @@ func (f *FSM) execBatchWrite(c *Ctx, index uint64, i int, e Entry, out []byte) [
 	// Pos tells apart changes made by different commands of the
 	// batch (Token); a batch never has more than MaxBatchItems.
 	pos := uint16(min(i, MaxBatchItems-1))
-	*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: out}
+	*c = Ctx{f: f, DB: f.dbs[e.DB], DBIndex: e.DB, Now: f.now, Index: index, Pos: pos, Write: true, Args: e.Args, Seed: index<<16 | uint64(pos), out: out, origin: origin}
 	f.stats.AppliedCmds.Add(1)
 	f.exec(c, true)
 	return c.out

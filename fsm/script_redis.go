@@ -236,7 +236,7 @@ func (e *luaEngine) execFromScript(run *scriptRun, args [][]byte) []byte {
 	}
 	run.calls++
 	sub := Ctx{f: e.f, DB: e.f.dbs[run.dbIndex], DBIndex: run.dbIndex, Now: c.Now, Index: c.Index, Pos: c.Pos,
-		Write: c.Write, Args: args, Seed: mixSeed(c.Seed, run.calls), out: e.scratch[:0]}
+		Write: c.Write, Args: args, Seed: mixSeed(c.Seed, run.calls), out: e.scratch[:0], origin: c.origin}
 	e.f.exec(&sub, c.Write)
 	if cmd.Write {
 		run.wrote = true

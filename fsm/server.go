@@ -57,6 +57,7 @@ func cmdFlushDB(c *Ctx) error {
 	c.mustWrite()
 	c.f.dbs[c.DBIndex] = c.flushed(c.f.dbs[c.DBIndex])
 	c.DB = c.f.dbs[c.DBIndex]
+	c.f.flushedAll()
 	c.OK()
 	return nil
 }
@@ -70,6 +71,7 @@ func cmdFlushAll(c *Ctx) error {
 		c.f.dbs[i] = c.flushed(c.f.dbs[i])
 	}
 	c.DB = c.f.dbs[c.DBIndex]
+	c.f.flushedAll()
 	c.OK()
 	return nil
 }

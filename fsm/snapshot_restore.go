@@ -26,6 +26,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.staged, f.stageTerm = restoreStaged(st.staged)
 	f.now = max(f.now, st.now)
 	st.installScripts()
+	f.flushedAll()
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -53,6 +54,10 @@ type batch struct {
 	done  chan struct{}
 	reply *fsm.BatchReply
 	err   error
+	// start is the entry's first byte once sealed (finish): what the FSM
+	// names as a change's origin (fsm.Origin), read by Ticket.Made from
+	// the apply goroutine while the batch may still be filling.
+	start atomic.Pointer[byte]
 }
 
 // Ticket is one command's place in a proposed batch.
@@ -209,7 +214,29 @@ func (bt *batch) finish() []byte {
 	start := fsm.BatchHeaderRoom - len(h)
 	copy(bt.buf[start:], h)
 	bt.buf = bt.buf[start:]
+	bt.start.Store(&bt.buf[0])
 	return bt.buf
+}
+
+// Made reports whether t is the command the FSM names as origin: position
+// pos of the entry whose data starts at entry. Only this node's own
+// proposals have an origin (fsm.Origin), so a proxied command never
+// matches.
+func (t Ticket) Made(entry *byte, pos int) bool {
+	return t.b != nil && entry != nil && t.i == pos && t.b.start.Load() == entry
+}
+
+// Done reports whether t's batch has been answered (applied or failed).
+func (t Ticket) Done() bool {
+	if t.b == nil {
+		return true
+	}
+	select {
+	case <-t.b.done:
+		return true
+	default:
+		return false
+	}
 }
 
 func (b *batcher) await(bt *batch, fut raft.ApplyFuture) {

@@ -54,6 +54,9 @@ type client struct {
 	proxyPending bool
 	buf          []byte
 	cmdBuf       []redcon.Command
+
+	// trk is the CLIENT TRACKING mode, nil when off (tracking.go).
+	trk atomic.Pointer[trackClient]
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose

@@ -41,7 +41,7 @@ func clientSubcommands() []*subCmd {
 			return redcon.AppendOK(out)
 		}
 	}
-	return []*subCmd{
+	subs := []*subCmd{
 		{Spec: spec("id", 2, conn, "Returns the client ID for the current connection", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return redcon.AppendInt(out, cl.id)
@@ -104,6 +104,10 @@ func clientSubcommands() []*subCmd {
 		{Spec: spec("help", 2, []string{"loading", "stale"}, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return appendHelp(out, "client", []string{
+					"CACHING (YES|NO)",
+					"    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+					"GETREDIR",
+					"    Return the client ID we are redirecting to when tracking is enabled.",
 					"GETNAME",
 					"    Return the name of the current connection.",
 					"ID",
@@ -138,6 +142,11 @@ func clientSubcommands() []*subCmd {
 					"    Set client meta attr. Options are:",
 					"    * LIB-NAME: the client lib name.",
 					"    * LIB-VER: the client lib version.",
+					"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+					"         [OPTIN] [OPTOUT] [NOLOOP]",
+					"    Control server assisted client side caching.",
+					"TRACKINGINFO",
+					"    Report tracking status for the current connection.",
 					"NO-EVICT (ON|OFF)",
 					"    Protect current client connection from eviction.",
 					"NO-TOUCH (ON|OFF)",
@@ -145,6 +154,7 @@ func clientSubcommands() []*subCmd {
 				})
 			}},
 	}
+	return append(subs, trackingSubcommands()...)
 }
 
 // clientTypeOK reports whether a Redis client type name is known and
@@ -254,6 +264,7 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	if c.blocked.Load() {
 		flags += "b"
 	}
+	flags += c.trackingFlags()
 	if strings.HasPrefix(c.laddr, "/") {
 		flags += "U"
 	}
@@ -308,7 +319,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
-	b = append(b, " user=default redir=-1 resp="...)
+	b = append(b, " user=default redir="...)
+	b = strconv.AppendInt(b, c.trackingRedir(), 10)
+	b = append(b, " resp="...)
 	b = strconv.AppendInt(b, int64(c.resp()), 10)
 	return append(b, '\n')
 }

@@ -53,6 +53,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(msg)
 			continue
 		}
+		s.trackCommand(cl, args)
 		if cl.tx.active {
 			if lc := s.lookupLocal(args[0]); lc == nil || !txControl(lc.Name) {
 				readsBarriered = false
@@ -130,7 +131,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				// write (the SCRIPT LOAD of an EVALSHA): propose it.
 				readsBarriered = false
 				if s.node.IsLeader() {
-					cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args, st: st, start: start})
+					cl.pending = append(cl.pending, pending{tk: s.submit(cl, db, args), args: args, st: st, start: start})
 				} else {
 					s.forward(cl, c, args)
 				}
@@ -152,7 +153,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			s.called(st, cl, nil, time.Now(), reply)
 		case writes && s.node.IsLeader():
 			readsBarriered = false
-			cl.pending = append(cl.pending, pending{tk: s.node.Submit(db, s.node.Now(), args), args: args, st: st, start: start})
+			cl.pending = append(cl.pending, pending{tk: s.submit(cl, db, args), args: args, st: st, start: start})
 		default:
 			readsBarriered = false
 			s.forward(cl, c, args)

@@ -200,6 +200,8 @@ func (s *Server) infoClients(field func(string, any)) {
 	field("maxclients", maxClients)
 	field("client_recent_max_input_buffer", maxQbuf)
 	field("blocked_clients", blocked)
+	tracking, _, _, _ := s.track.stats()
+	field("tracking_clients", tracking)
 }
 
 func (s *Server) infoMemory(field func(string, any)) {
@@ -298,6 +300,10 @@ func (s *Server) infoStats(field func(string, any)) {
 	field("evicted_keys", fst.EvictedKeys.Load())
 	field("keyspace_hits", fst.KeyspaceHits.Load())
 	field("keyspace_misses", fst.KeyspaceMiss.Load())
+	_, keys, items, prefixes := s.track.stats()
+	field("tracking_total_keys", keys)
+	field("tracking_total_items", items)
+	field("tracking_total_prefixes", prefixes)
 	field("total_error_replies", s.ops.errReplies.Load())
 	field("quoris_applied_commands", fst.AppliedCmds.Load())
 	field("quoris_proxied_commands", s.stats.proxied.Load())

@@ -58,6 +58,7 @@ type Server struct {
 	peers   *peerPool
 	blocked *blockers
 	hub     *hub        // this node's pub/sub subscriptions
+	track   *tracker    // client-side caching (CLIENT TRACKING)
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
 	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
 
@@ -102,6 +103,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 		blocked: newBlockers(),
 		hub:     newHub(),
 	}
+	s.track = newTracker(s)
 	node.FSM().OnWrite(s.blocked.written)
 	node.FSM().OnPublish(s.hub.publish)
 	s.local = localCommands()
@@ -225,6 +227,7 @@ func (s *Server) closed(conn redcon.Conn, err error) {
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
 	s.hub.dropClient(cl.ps)
+	s.track.dropClient(cl)
 }
 
 // drainListener lets Close stop new connections while redcon keeps the

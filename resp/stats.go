@@ -270,6 +270,9 @@ func (s *Server) refreshSettings() {
 		decay = v
 	}
 	s.fsm.SetAccessPolicy(strings.Contains(s.setting("maxmemory-policy"), "lfu"), logFactor, decay)
+	if v, err := strconv.ParseInt(s.configValue("tracking-table-max-keys"), 10, 64); err == nil && v >= 0 {
+		s.track.maxKeys.Store(v)
+	}
 }
 
 // afterLocal reacts to local commands that change what the hook reads:

@@ -254,7 +254,7 @@ func (c *client) subscribed() bool {
 func (t *tracker) queueOf(target *client) *subscriber {
 	q := t.queues[target]
 	if q == nil {
-		q = &subscriber{cl: target, kick: make(chan struct{}, 1), done: make(chan struct{})}
+		q = &subscriber{cl: target, kick: make(chan struct{}, 1), done: make(chan struct{}), limits: t.s.clientLimits}
 		t.queues[target] = q
 		go q.push()
 	}

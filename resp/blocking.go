@@ -127,6 +127,8 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 	// and the wait still wakes us.
 	s.blocked.add(w, wkeys)
 	defer s.blocked.remove(w, wkeys)
+	ub := cl.enterBlock()
+	defer cl.leaveBlock()
 
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -156,6 +158,8 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			case <-w.wake:
 				waiting = false
 			case <-tick.C:
+			case asErr := <-ub:
+				return unblockedReply(asErr)
 			}
 			switch {
 			case !deadline.IsZero() && time.Now().After(deadline):
@@ -167,6 +171,15 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 		}
 	}
+}
+
+// unblockedReply is what CLIENT UNBLOCK leaves a blocked command with:
+// its timeout reply, or Redis's UNBLOCKED error.
+func unblockedReply(asErr bool) []byte {
+	if asErr {
+		return []byte("-" + errUnblocked + "\r\n")
+	}
+	return nullArray
 }
 
 func unblockArgs(args [][]byte) [][]byte {

@@ -53,6 +53,12 @@ type client struct {
 	proxyPending bool
 	buf          []byte
 	cmdBuf       []redcon.Command
+
+	monitor     bool        // in MONITOR mode (connection goroutine)
+	monitorFlag atomic.Bool // monitor, for CLIENT LIST (flag O) and close
+	reply       replyCtl    // CLIENT REPLY
+	blockMu     sync.Mutex
+	unblockCh   chan bool // set while in a wait CLIENT UNBLOCK may end
 }
 
 // pending is a reply slot: either bytes ready now, or a raft future whose

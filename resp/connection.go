@@ -142,6 +142,8 @@ func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
 func reset(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	cl.tx.reset()
 	s.hub.unsubscribeAll(cl.ps)
+	s.unmonitor(cl)
+	resetReply(cl)
 	cl.readonly = false
 	cl.readonlyFlag.Store(false)
 	cl.mu.Lock()

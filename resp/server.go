@@ -52,6 +52,11 @@ type Server struct {
 	hub     *hub        // this node's pub/sub subscriptions
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
 	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
+	mon     monitors    // MONITOR clients of this node
+	monSkip map[string]bool
+	pause   pauseState // CLIENT PAUSE, node-local
+	// failingOver is set while a FAILOVER's leadership transfer runs.
+	failingOver atomic.Bool
 
 	ln       *drainListener
 	srv      *connServer
@@ -95,6 +100,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 	node.FSM().OnWrite(s.blocked.written)
 	node.FSM().OnPublish(s.hub.publish)
 	s.local = localCommands()
+	s.monSkip = s.monitorSkips()
 	s.ops = newOpsStats(s.commandNames())
 	s.opsStop = make(chan struct{})
 	s.refreshSettings()
@@ -191,6 +197,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
+	s.unmonitor(cl)
 	s.hub.dropClient(cl.ps)
 }
 

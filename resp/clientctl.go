@@ -132,7 +132,7 @@ func (p *pauseState) holds(write bool) (bool, time.Time, chan struct{}) {
 
 func clientPause(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	if len(args) > 4 {
-		return appendErrStr(out, "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.")
+		return appendErrStr(out, "ERR unknown subcommand or wrong number of arguments for '"+sanitize(args[1], 128)+"'. Try CLIENT HELP.")
 	}
 	ms, err := strconv.ParseInt(string(args[2]), 10, 64)
 	if err != nil {
@@ -205,6 +205,9 @@ func (s *Server) gate(cl *client, args [][]byte) bool {
 		return true
 	}
 	s.flush(cl)
+	if f, ok := cl.conn.(interface{ flushOut() }); ok {
+		f.flushOut() // earlier replies of the pipeline go out before the wait, as in Redis
+	}
 	ub := cl.enterBlock()
 	defer cl.leaveBlock()
 	for {
@@ -263,7 +266,7 @@ func (c *client) unblock(asErr bool) bool {
 
 func clientUnblock(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	if len(args) > 4 {
-		return appendErrStr(out, "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.")
+		return appendErrStr(out, "ERR unknown subcommand or wrong number of arguments for '"+sanitize(args[1], 128)+"'. Try CLIENT HELP.")
 	}
 	id, err := strconv.ParseInt(string(args[2]), 10, 64)
 	if err != nil {

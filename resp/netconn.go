@@ -39,6 +39,9 @@ type netConn struct {
 
 func (c *netConn) setMute(on bool) { c.mute = on }
 
+// flushOut sends the replies written so far (the command loop holds wmu).
+func (c *netConn) flushOut() { _ = c.wr.Flush() }
+
 // pushWith writes what fill appends (queued pub/sub frames) and flushes,
 // between two batches of the command loop. fill runs under the write lock
 // so a reply written meanwhile cannot overtake frames it took.

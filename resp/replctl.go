@@ -31,7 +31,7 @@ func replctlCommands() []*localCmd {
 		{Spec: admin("psync", -3, "2.8.0", "Internal command used for replication", "", "no_async_loading", "no_multi"), run: raftReplicates},
 		{Spec: admin("replconf", -1, "3.0.0", "An internal command for configuring the replication stream", "O(1)", "loading", "stale", "allow_busy"),
 			run: raftReplicates},
-		{Spec: fsm.Spec{Name: "asking", Arity: 1, Flags: []string{"fast"}, Group: "cluster",
+		{Spec: fsm.Spec{Name: "asking", Arity: 1, Flags: []string{"fast", "@connection"}, Group: "cluster",
 			Summary: "Sent by cluster clients after an -ASK redirect", Since: "3.0.0", Complexity: "O(1)"},
 			// quoris never answers ASK (every node serves every slot), so
 			// the flag ASKING sets would change nothing.

@@ -233,8 +233,8 @@ func TestClientUnblockMatchesRedis(t *testing.T) {
 		{[]string{"BLMOVE", "l", "d", "LEFT", "LEFT", "0"}, false, []string{"TIMEOUT"}},
 		{[]string{"BZPOPMIN", "z", "0"}, false, []string{"timeout"}},
 		{[]string{"BZPOPMAX", "z", "0"}, false, []string{"error"}},
-		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, false, nil},
-		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, false, []string{"ERROR"}},
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "0-0"}, false, nil},
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "0-0"}, false, []string{"ERROR"}},
 		{[]string{"WAIT", "1", "100000"}, false, []string{"ERROR"}},
 		{[]string{"WAIT", "1", "100000"}, false, []string{"TIMEOUT"}},
 		// A paused client unblocked with ERROR is left out: the

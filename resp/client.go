@@ -55,6 +55,7 @@ type client struct {
 	cmdBuf       []redcon.Command
 
 	monitor     bool        // in MONITOR mode (connection goroutine)
+	inExec      bool        // the local command running is EXEC
 	monitorFlag atomic.Bool // monitor, for CLIENT LIST (flag O) and close
 	reply       replyCtl    // CLIENT REPLY
 	blockMu     sync.Mutex

@@ -126,6 +126,7 @@ func TestClientReplyMatchesRedis(t *testing.T) {
 		{{"CLIENT", "REPLY", "SKIP"}, {"CLIENT", "REPLY", "OFF"}, {"PING", "f"}, {"CLIENT", "REPLY", "SKIP"}, {"CLIENT", "REPLY", "ON"}, {"PING", "g"}},
 		{{"CLIENT", "REPLY", "OFF"}, {"RESET"}, {"PING", "h"}},
 		{{"CLIENT", "REPLY", "x"}, {"CLIENT", "REPLY"}, {"CLIENT", "REPLY", "on", "extra"}},
+		{{"MULTI"}, {"MONITOR"}, {"EXEC"}, {"PING"}},
 	}
 	run := func(addr string, pipelined bool) []string {
 		var out []string

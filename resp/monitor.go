@@ -50,6 +50,10 @@ func monitorCommand() *localCmd {
 	return &localCmd{Spec: fsm.Spec{Name: "monitor", Arity: 1, Flags: []string{"admin", "noscript", "loading", "stale"}, Group: "server",
 		Summary: "Listen for all requests received by the server in real time", Since: "1.0.0"},
 		run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+			if cl.inExec {
+				// EXEC's client must get one reply per command.
+				return appendErrStr(out, "ERR MONITOR isn't allowed for DENY BLOCKING client")
+			}
 			if cl.monitor {
 				return out // Redis ignores a second MONITOR, without a reply
 			}
@@ -110,8 +114,11 @@ func (s *Server) feedLocal(cl *client, lc *localCmd, args [][]byte, txq []queued
 }
 
 // execQueue is what an EXEC about to run will execute, for the monitors.
+// It also notes whether the local command about to run is EXEC, whose
+// queued MONITOR is refused.
 func (s *Server) execQueue(cl *client, lc *localCmd) []queued {
-	if lc.Name != "exec" || s.mon.n.Load() == 0 || !cl.tx.active || cl.tx.failed {
+	cl.inExec = lc.Name == "exec"
+	if !cl.inExec || s.mon.n.Load() == 0 || !cl.tx.active || cl.tx.failed {
 		return nil
 	}
 	return cl.tx.queue

@@ -153,6 +153,7 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 			return reply
 		}
+		flushOut(cl)
 		for waiting := true; waiting; {
 			select {
 			case <-w.wake:
@@ -258,7 +259,11 @@ func bulkValue(raw []byte) []byte {
 // connGone reports whether the client closed its connection, without
 // consuming anything it may have sent.
 func connGone(cl *client) bool {
-	tc, ok := cl.conn.NetConn().(*net.TCPConn)
+	nc := cl.conn.NetConn()
+	if cc, ok := nc.(*countConn); ok {
+		nc = cc.Conn // the byte counter wraps every client socket
+	}
+	tc, ok := nc.(*net.TCPConn)
 	if !ok {
 		return false
 	}

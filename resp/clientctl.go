@@ -205,9 +205,7 @@ func (s *Server) gate(cl *client, args [][]byte) bool {
 		return true
 	}
 	s.flush(cl)
-	if f, ok := cl.conn.(interface{ flushOut() }); ok {
-		f.flushOut() // earlier replies of the pipeline go out before the wait, as in Redis
-	}
+	flushOut(cl)
 	ub := cl.enterBlock()
 	defer cl.leaveBlock()
 	for {
@@ -231,6 +229,17 @@ func (s *Server) gate(cl *client, args [][]byte) bool {
 		if connGone(cl) || s.closing.Load() {
 			return true
 		}
+	}
+}
+
+// flushOut sends the replies written so far to the socket: before a
+// client waits, the replies of the commands pipelined ahead of the wait
+// go out, as Redis writes them before blocking a client. (A follower's
+// peer connection needs it too: its QUORIS.PEER +OK must reach the
+// follower before the blocking command behind it waits.)
+func flushOut(cl *client) {
+	if f, ok := cl.conn.(interface{ flushOut() }); ok {
+		f.flushOut()
 	}
 }
 

@@ -297,7 +297,7 @@ func TestReplicationCommandsMatchRedis(t *testing.T) {
 		{"FAILOVER", "TO", "127.0.0.1", "1"}, {"FAILOVER", "FORCE", "FORCE"}, {"FAILOVER", "TIMEOUT", "5", "TIMEOUT", "5"},
 		{"LOLWUT"}, {"LOLWUT", "VERSION", "7"}, {"LOLWUT", "VERSION", "56"}, {"LOLWUT", "VERSION", "-1"},
 		{"LOLWUT", "VERSION", "abc"}, {"LOLWUT", "foo"}, {"LOLWUT", "VERSION"}, {"MONITOR", "x"},
-		{"CLIENT", "HELP"},
+		{"CLIENT", "HELP"}, {"PFSELFTEST"}, {"PFSELFTEST", "x"},
 	} {
 		got, want := q.do(c...), r.do(c...)
 		if c[0] == "CLIENT" {
@@ -314,7 +314,7 @@ func TestReplicationCommandsMatchRedis(t *testing.T) {
 			t.Errorf("%v: quoris %q, redis %q", c, got, want)
 		}
 	}
-	for _, name := range []string{"monitor", "failover", "replicaof", "slaveof", "sync", "psync", "replconf", "asking", "lolwut",
+	for _, name := range []string{"monitor", "pfselftest", "failover", "replicaof", "slaveof", "sync", "psync", "replconf", "asking", "lolwut",
 		"client|reply", "client|pause", "client|unpause", "client|unblock"} {
 		if got, want := q.do("COMMAND", "INFO", name), r.do("COMMAND", "INFO", name); got != want {
 			t.Errorf("COMMAND INFO %s: quoris %q, redis %q", name, got, want)

@@ -14,7 +14,7 @@ import (
 // FAILOVER is a raft leadership transfer, REPLICAOF NO ONE is already
 // true of the leader, and the commands a Redis replica uses to sync
 // (SYNC, PSYNC, REPLCONF) answer that raft replicates instead. Also
-// MONITOR, ASKING and LOLWUT.
+// MONITOR, PFSELFTEST, ASKING and LOLWUT.
 func replctlCommands() []*localCmd {
 	admin := func(name string, arity int, since, summary, complexity string, extra ...string) fsm.Spec {
 		return fsm.Spec{Name: name, Arity: arity, Flags: append([]string{"admin", "noscript"}, extra...), Group: "server",
@@ -23,6 +23,7 @@ func replctlCommands() []*localCmd {
 	const replicaofSummary = "Make the server a replica of another instance, or promote it as master."
 	return []*localCmd{
 		monitorCommand(),
+		pfselftestCommand(),
 		{Spec: admin("failover", -1, "6.2.0", "Start a coordinated failover between this server and one of its replicas.", "O(1)", "stale"),
 			run: failoverCmd},
 		{Spec: admin("replicaof", 3, "5.0.0", replicaofSummary, "O(1)", "stale", "no_async_loading"), run: replicaofCmd},

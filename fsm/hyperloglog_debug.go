@@ -78,4 +78,3 @@ func cmdPfdebug(c *Ctx) error {
 	}
 	return nil
 }
-

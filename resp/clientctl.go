@@ -226,8 +226,12 @@ func (s *Server) gate(cl *client, args [][]byte) bool {
 		case <-t.C:
 		}
 		t.Stop()
-		if connGone(cl) || s.closing.Load() {
-			return true
+		if connGone(cl) {
+			return false // nobody to run it for, as Redis frees the client
+		}
+		if s.closing.Load() {
+			cl.conn.WriteError(errShuttingDown.Error())
+			return false
 		}
 	}
 }

@@ -248,3 +248,13 @@ func TestStringClonePastEnd(t *testing.T) {
 		t.Fatalf("plain clone has spare capacity %d", cap(c)-len(c))
 	}
 }
+
+func TestHLLSelfTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ten million additions")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	if msg := HLLSelfTest(rng.Uint64, 3000); msg != "" {
+		t.Fatal(msg)
+	}
+}

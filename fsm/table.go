@@ -95,6 +95,7 @@ func NewTable() *Table {
 		registerMulti,
 		registerBitmaps,
 		registerHyperLogLog,
+		registerPfdebug,
 		registerHashes,
 		registerSets,
 		registerLists,

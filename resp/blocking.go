@@ -127,6 +127,8 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 	// and the wait still wakes us.
 	s.blocked.add(w, wkeys)
 	defer s.blocked.remove(w, wkeys)
+	ub := cl.enterBlock()
+	defer cl.leaveBlock()
 
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -151,11 +153,14 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 			return reply
 		}
+		flushOut(cl)
 		for waiting := true; waiting; {
 			select {
 			case <-w.wake:
 				waiting = false
 			case <-tick.C:
+			case asErr := <-ub:
+				return unblockedReply(asErr)
 			}
 			switch {
 			case !deadline.IsZero() && time.Now().After(deadline):
@@ -167,6 +172,15 @@ func (s *Server) block(cl *client, c *fsm.Command, args [][]byte, db int) []byte
 			}
 		}
 	}
+}
+
+// unblockedReply is what CLIENT UNBLOCK leaves a blocked command with:
+// its timeout reply, or Redis's UNBLOCKED error.
+func unblockedReply(asErr bool) []byte {
+	if asErr {
+		return []byte("-" + errUnblocked + "\r\n")
+	}
+	return nullArray
 }
 
 func unblockArgs(args [][]byte) [][]byte {
@@ -245,7 +259,11 @@ func bulkValue(raw []byte) []byte {
 // connGone reports whether the client closed its connection, without
 // consuming anything it may have sent.
 func connGone(cl *client) bool {
-	tc, ok := cl.conn.NetConn().(*net.TCPConn)
+	nc := cl.conn.NetConn()
+	if cc, ok := nc.(*countConn); ok {
+		nc = cc.Conn // the byte counter wraps every client socket
+	}
+	tc, ok := nc.(*net.TCPConn)
 	if !ok {
 		return false
 	}

@@ -55,6 +55,13 @@ type client struct {
 	buf          []byte
 	cmdBuf       []redcon.Command
 
+	monitor     bool        // in MONITOR mode (connection goroutine)
+	inExec      bool        // the local command running is EXEC
+	monitorFlag atomic.Bool // monitor, for CLIENT LIST (flag O) and close
+	reply       replyCtl    // CLIENT REPLY
+	blockMu     sync.Mutex
+	unblockCh   chan bool // set while in a wait CLIENT UNBLOCK may end
+
 	// trk is the CLIENT TRACKING mode, nil when off (tracking.go).
 	trk atomic.Pointer[trackClient]
 }

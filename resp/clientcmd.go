@@ -101,6 +101,15 @@ func clientSubcommands() []*subCmd {
 				}
 				return redcon.AppendOK(out)
 			}},
+		{Spec: spec("reply", 3, conn, "Instruct the server whether to reply to commands", "3.2.0", "O(1)"), run: clientReply},
+		{Spec: spec("pause", -3, admin, "Stop processing commands from clients for some time", "2.9.50", "O(1)"), run: clientPause},
+		{Spec: spec("unpause", 2, admin, "Resume processing of clients that were paused", "6.2.0", "O(N) Where N is the number of paused clients"),
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				s.pause.lift()
+				return redcon.AppendOK(out)
+			}},
+		{Spec: spec("unblock", -3, admin, "Unblock a client blocked in a blocking command from a different connection", "5.0.0", "O(log N) where N is the number of client connections"),
+			run: clientUnblock},
 		{Spec: spec("help", 2, []string{"loading", "stale"}, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return appendHelp(out, "client", []string{
@@ -136,8 +145,16 @@ func clientSubcommands() []*subCmd {
 					"      Return clients of specified type.",
 					"    * ID <client-id> [<client-id> ...]",
 					"      Return clients with the given ids.",
+					"UNPAUSE",
+					"    Stop the current client pause, resuming traffic.",
+					"PAUSE <timeout> [WRITE|ALL]",
+					"    Suspend all, or just write, clients for <timeout> milliseconds.",
+					"REPLY (ON|OFF|SKIP)",
+					"    Control the replies sent to the current connection.",
 					"SETNAME <name>",
 					"    Assign the name <name> to the current connection.",
+					"UNBLOCK <clientid> [TIMEOUT|ERROR]",
+					"    Unblock the specified blocked client.",
 					"SETINFO <option> <value>",
 					"    Set client meta attr. Options are:",
 					"    * LIB-NAME: the client lib name.",
@@ -254,6 +271,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	multi := c.multiLen.Load()
 	// Redis's flag order: P (pub/sub), x (MULTI), b (blocked), U, r (READONLY), e, T.
 	flags := ""
+	if c.monitorFlag.Load() {
+		flags = "O"
+	}
 	subs, psubs, ssubs := c.subs[kindChannel].Load(), c.subs[kindPattern].Load(), c.subs[kindShard].Load()
 	if subs+psubs+ssubs > 0 {
 		flags += "P"

@@ -143,6 +143,8 @@ func reset(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	cl.tx.reset()
 	s.hub.unsubscribeAll(cl.ps)
 	s.track.disable(cl)
+	s.unmonitor(cl)
+	resetReply(cl)
 	cl.readonly = false
 	cl.readonlyFlag.Store(false)
 	cl.mu.Lock()

@@ -42,6 +42,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			cl.consumed.Add(int64(len(cmds[i-1].Raw))) // qbuf counts the running command
 		}
 		cl.argvMem.Store(argvBytes(args))
+		if cl.reply.skipNext || cl.reply.skipping {
+			s.replyGate(cl)
+		}
 		if s.closing.Load() {
 			s.flush(cl)
 			conn.WriteError(errShuttingDown.Error())
@@ -51,6 +54,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			s.flush(cl)
 			s.rejected(nil, "ERR")
 			conn.WriteError(msg)
+			continue
+		}
+		if (cl.monitor || s.pause.on.Load()) && !s.gate(cl, args) {
 			continue
 		}
 		s.trackCommand(cl, args)
@@ -74,8 +80,12 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 				continue
 			}
 			cl.setLast(lc.Name)
+			txq := s.execQueue(cl, lc)
 			cl.buf = lc.run(s, cl, args, cl.buf[:0])
 			cl.writeReply(args, cl.buf)
+			if s.mon.n.Load() != 0 {
+				s.feedLocal(cl, lc, args, txq, cl.buf)
+			}
 			name := cl.last()
 			s.afterLocal(name, cl.buf) // first: a new slow log threshold applies to this CONFIG SET
 			s.called(s.ops.stat(name), cl, args, start, cl.buf)
@@ -101,6 +111,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			continue
 		}
 		cl.setLast(c.Name)
+		if s.mon.n.Load() != 0 {
+			s.feedData(cl, c, args)
+		}
 		if reply, ok := s.scriptControl(args); ok {
 			readsBarriered = false
 			s.flush(cl)

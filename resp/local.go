@@ -37,6 +37,7 @@ func localCommands() map[string]*localCmd {
 		memoryCommands(),
 		pubsubCommands(),
 		migrateCommands(),
+		replctlCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

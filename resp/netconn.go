@@ -32,7 +32,15 @@ type netConn struct {
 	// read until its replies are flushed.
 	wmu     sync.Mutex
 	pushBuf []byte
+	// mute drops replies and pushes (CLIENT REPLY OFF/SKIP); changed
+	// and read under wmu.
+	mute bool
 }
+
+func (c *netConn) setMute(on bool) { c.mute = on }
+
+// flushOut sends the replies written so far (the command loop holds wmu).
+func (c *netConn) flushOut() { _ = c.wr.Flush() }
 
 // pushWith writes what fill appends (queued pub/sub frames) and flushes,
 // between two batches of the command loop. fill runs under the write lock
@@ -44,7 +52,7 @@ func (c *netConn) pushWith(fill func([]byte) []byte) error {
 		return net.ErrClosed
 	}
 	c.pushBuf = fill(c.pushBuf[:0])
-	if len(c.pushBuf) == 0 {
+	if len(c.pushBuf) == 0 || c.mute {
 		return nil
 	}
 	c.wr.WriteRaw(c.pushBuf)
@@ -57,22 +65,66 @@ func (c *netConn) pushWith(fill func([]byte) []byte) error {
 
 var _ redcon.Conn = (*netConn)(nil)
 
-func (c *netConn) RemoteAddr() string          { return c.addr }
-func (c *netConn) Context() any                { return c.ctx }
-func (c *netConn) SetContext(v any)            { c.ctx = v }
-func (c *netConn) SetReadBuffer(int)           {}
-func (c *netConn) WriteError(msg string)       { c.wr.WriteError(msg) }
-func (c *netConn) WriteString(str string)      { c.wr.WriteString(str) }
-func (c *netConn) WriteBulk(bulk []byte)       { c.wr.WriteBulk(bulk) }
-func (c *netConn) WriteBulkString(bulk string) { c.wr.WriteBulkString(bulk) }
-func (c *netConn) WriteInt(num int)            { c.wr.WriteInt(num) }
-func (c *netConn) WriteInt64(num int64)        { c.wr.WriteInt64(num) }
-func (c *netConn) WriteUint64(num uint64)      { c.wr.WriteUint64(num) }
-func (c *netConn) WriteArray(count int)        { c.wr.WriteArray(count) }
-func (c *netConn) WriteNull()                  { c.wr.WriteNull() }
-func (c *netConn) WriteRaw(data []byte)        { c.wr.WriteRaw(data) }
-func (c *netConn) WriteAny(v any)              { c.wr.WriteAny(v) }
-func (c *netConn) NetConn() net.Conn           { return c.conn }
+func (c *netConn) RemoteAddr() string { return c.addr }
+func (c *netConn) Context() any       { return c.ctx }
+func (c *netConn) SetContext(v any)   { c.ctx = v }
+func (c *netConn) SetReadBuffer(int)  {}
+func (c *netConn) WriteError(msg string) {
+	if !c.mute {
+		c.wr.WriteError(msg)
+	}
+}
+func (c *netConn) WriteString(str string) {
+	if !c.mute {
+		c.wr.WriteString(str)
+	}
+}
+func (c *netConn) WriteBulk(bulk []byte) {
+	if !c.mute {
+		c.wr.WriteBulk(bulk)
+	}
+}
+func (c *netConn) WriteBulkString(bulk string) {
+	if !c.mute {
+		c.wr.WriteBulkString(bulk)
+	}
+}
+func (c *netConn) WriteInt(num int) {
+	if !c.mute {
+		c.wr.WriteInt(num)
+	}
+}
+func (c *netConn) WriteInt64(num int64) {
+	if !c.mute {
+		c.wr.WriteInt64(num)
+	}
+}
+func (c *netConn) WriteUint64(num uint64) {
+	if !c.mute {
+		c.wr.WriteUint64(num)
+	}
+}
+func (c *netConn) WriteArray(count int) {
+	if !c.mute {
+		c.wr.WriteArray(count)
+	}
+}
+func (c *netConn) WriteNull() {
+	if !c.mute {
+		c.wr.WriteNull()
+	}
+}
+func (c *netConn) WriteRaw(data []byte) {
+	if !c.mute {
+		c.wr.WriteRaw(data)
+	}
+}
+func (c *netConn) WriteAny(v any) {
+	if !c.mute {
+		c.wr.WriteAny(v)
+	}
+}
+func (c *netConn) NetConn() net.Conn { return c.conn }
 func (c *netConn) PeekPipeline() []redcon.Command {
 	return c.cmds
 }

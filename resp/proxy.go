@@ -158,10 +158,18 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	pc.handshake, pc.db = false, db
 	var buf []byte
 	for i := range run {
-		if s.isBlocking(run[i].args[0]) && !s.awaitBlocked(cl, pc, addr) {
-			pc.c.Close()
-			s.proxyFail(cl, run, i)
-			return
+		if s.isBlocking(run[i].args[0]) {
+			if ok, unblocked := s.awaitBlocked(cl, pc, addr); !ok {
+				// Closing the peer connection makes the leader drop the
+				// wait (and give back a pop it made meanwhile).
+				pc.c.Close()
+				if unblocked != nil {
+					cl.writeReply(run[i].args, unblocked)
+					i++
+				}
+				s.proxyFail(cl, run, i)
+				return
+			}
 		}
 		buf, err = s.readProxied(buf[:0], pc, addr)
 		if err != nil {
@@ -253,19 +261,27 @@ func (s *Server) isBlocking(name []byte) bool {
 // as long as the command blocks on the leader, giving up if the leader
 // changes, this node shuts down, or the client leaves (closing the peer
 // connection then tells the leader to stop, and to give back a pop it made).
-func (s *Server) awaitBlocked(cl *client, pc *peerConn, addr string) bool {
+// CLIENT UNBLOCK on this node ends the wait with the reply it asks for.
+func (s *Server) awaitBlocked(cl *client, pc *peerConn, addr string) (bool, []byte) {
+	ub := cl.enterBlock()
+	defer cl.leaveBlock()
 	for {
-		pc.c.SetReadDeadline(time.Now().Add(time.Second))
+		pc.c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 		_, err := pc.rd.Peek(1)
 		if err == nil {
 			pc.c.SetDeadline(time.Now().Add(proxyTimeout))
-			return true
+			return true, nil
 		}
 		if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
-			return false
+			return false, nil
+		}
+		select {
+		case asErr := <-ub:
+			return false, unblockedReply(asErr)
+		default:
 		}
 		if _, now := s.node.Leader(); now != addr || s.closing.Load() || connGone(cl) {
-			return false
+			return false, nil
 		}
 	}
 }

@@ -190,7 +190,11 @@ func replicationCommands() []*localCmd {
 				if errStr != "" {
 					return appendErrStr(out, errStr)
 				}
-				return redcon.AppendInt(out, int64(s.waitReplicas(want, timeout)))
+				n, unblocked := s.waitReplicas(cl, want, timeout)
+				if unblocked {
+					return appendErrStr(out, errUnblocked)
+				}
+				return redcon.AppendInt(out, int64(n))
 			}},
 		{Spec: fsm.Spec{Name: "waitaof", Arity: 4, Flags: []string{"noscript", "@connection"}, Group: "generic",
 			Summary: "Wait for all write commands sent by the client to be fsynced to the AOF of the local host and/or replicas", Since: "7.2.0", Complexity: "O(1)"},
@@ -204,7 +208,10 @@ func replicationCommands() []*localCmd {
 				if errStr != "" {
 					return appendErrStr(out, errStr)
 				}
-				n := s.waitReplicas(want, timeout)
+				n, unblocked := s.waitReplicas(cl, want, timeout)
+				if unblocked {
+					return appendErrStr(out, errUnblocked)
+				}
 				out = redcon.AppendArray(out, 2)
 				// raft fsyncs its log before acknowledging: the local
 				// "AOF" holds every acknowledged write.
@@ -231,19 +238,29 @@ func waitTimeout(b []byte) (time.Duration, string) {
 // would, re-checking as followers come back (timeout 0, which in Redis
 // blocks forever, answers at once rather than hang on a count no
 // follower could ever prove).
-func (s *Server) waitReplicas(want int64, timeout time.Duration) int {
-	n := s.ackedReplicas()
+// CLIENT UNBLOCK ends the wait: TIMEOUT answers the count so far, ERROR
+// (unblocked true) Redis's UNBLOCKED error.
+func (s *Server) waitReplicas(cl *client, want int64, timeout time.Duration) (n int, unblocked bool) {
+	n = s.ackedReplicas()
 	if int64(n) >= want || timeout == 0 {
-		return n
+		return n, false
 	}
+	ub := cl.enterBlock()
+	defer cl.leaveBlock()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		time.Sleep(min(50*time.Millisecond, time.Until(deadline)))
+		t := time.NewTimer(min(50*time.Millisecond, time.Until(deadline)))
+		select {
+		case asErr := <-ub:
+			t.Stop()
+			return s.ackedReplicas(), asErr
+		case <-t.C:
+		}
 		if n = s.ackedReplicas(); int64(n) >= want {
 			break
 		}
 	}
-	return n
+	return n, false
 }
 
 func roleCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {

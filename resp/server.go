@@ -61,6 +61,11 @@ type Server struct {
 	track   *tracker    // client-side caching (CLIENT TRACKING)
 	conf    localConfig // node-local Redis parameters (CONFIG SET)
 	health  healthCache // the leader's view of the members, for a follower's CLUSTER replies
+	mon     monitors    // MONITOR clients of this node
+	monSkip map[string]bool
+	pause   pauseState // CLIENT PAUSE, node-local
+	// failingOver is set while a FAILOVER's leadership transfer runs.
+	failingOver atomic.Bool
 
 	ln       *drainListener // nil without a plain port
 	tlsLn    *drainListener // nil without a TLS port
@@ -107,6 +112,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 	node.FSM().OnWrite(s.blocked.written)
 	node.FSM().OnPublish(s.hub.publish)
 	s.local = localCommands()
+	s.monSkip = s.monitorSkips()
 	s.ops = newOpsStats(s.commandNames())
 	s.opsStop = make(chan struct{})
 	s.refreshSettings()
@@ -226,6 +232,7 @@ func (s *Server) closed(conn redcon.Conn, err error) {
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
+	s.unmonitor(cl)
 	s.hub.dropClient(cl.ps)
 	s.track.dropClient(cl)
 }

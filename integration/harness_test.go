@@ -375,6 +375,9 @@ func (c *Cluster) signalPause(i int, sig syscall.Signal, paused bool) {
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		c.t.Fatalf("signal %s: %v", nd.ID, err)
 	}
+	if sig == syscall.SIGSTOP {
+		waitStopped(p.cmd.Process.Pid, time.Second)
+	}
 	nd.mu.Lock()
 	nd.paused = paused
 	nd.mu.Unlock()
@@ -1040,5 +1043,37 @@ func needCommands(t *testing.T, addr string, names ...string) {
 	}
 	if len(missing) > 0 {
 		t.Fatalf("the server does not implement %v", missing)
+	}
+}
+
+// waitStopped waits until every thread of pid is stopped: SIGSTOP takes
+// effect when the kernel next schedules each thread, and on a busy machine
+// a thread may meanwhile finish a commit and answer a client, which a test
+// would then take for an answer from a frozen node. Without /proc it
+// returns at once.
+func waitStopped(pid int, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+		if err != nil || len(tasks) == 0 {
+			return
+		}
+		stopped := true
+		for _, t := range tasks {
+			b, err := os.ReadFile(t)
+			if err != nil {
+				continue // the thread exited
+			}
+			// State is the field after the parenthesised command name.
+			i := bytes.LastIndexByte(b, ')')
+			if i < 0 || i+2 >= len(b) || (b[i+2] != 'T' && b[i+2] != 't') {
+				stopped = false
+				break
+			}
+		}
+		if stopped {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -40,7 +40,8 @@ type FSM struct {
 	// access is node-local: see access.go.
 	access accessPolicy
 
-	scripts scriptState // script cache and function libraries: replicated
+	scripts scriptState              // script cache and function libraries: replicated
+	acl     atomic.Pointer[ACLUsers] // ACL users: replicated, see acl.go
 
 	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish atomic.Pointer[PublishFunc]     // see OnPublish
@@ -75,6 +76,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 	}
 	f.SetAccessPolicy(false, 10, 1) // Redis's lfu-log-factor and lfu-decay-time
 	f.scripts.init()
+	f.acl.Store(newACLUsers())
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()

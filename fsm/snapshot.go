@@ -20,6 +20,7 @@ type fsmSnapshot struct {
 	// Script bodies and library codes are immutable byte slices: sharing
 	// them with the live state is safe.
 	scripts, libs [][]byte
+	acl           *ACLUsers // immutable
 }
 
 // Snapshot implements raft.FSM.
@@ -43,6 +44,7 @@ func (f *FSM) snapshotLocked() *fsmSnapshot {
 	}
 	s.settings = f.settings.sorted()
 	s.scripts, s.libs = f.scripts.persisted()
+	s.acl = f.acl.Load()
 	return s
 }
 
@@ -82,6 +84,11 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	}
 	for _, c := range s.libs {
 		if err := w.Library(c); err != nil {
+			return err
+		}
+	}
+	if s.acl != nil {
+		if err := persistACL(w, s.acl); err != nil {
 			return err
 		}
 	}

@@ -25,6 +25,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.dbs, f.nodes, f.settings = st.dbs, st.nodes, st.settings
 	f.now = max(f.now, st.now)
 	st.installScripts()
+	f.acl.Store(st.acl)
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil
@@ -35,6 +36,7 @@ type restored struct {
 	dbs      []*DB
 	nodes    map[string]string
 	settings settings
+	acl      *ACLUsers
 	now      int64
 	// installScripts puts the script cache and libraries in place.
 	installScripts func()
@@ -53,6 +55,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	nodes := map[string]string{}
 	conf := newSettings()
 	var scripts, libs [][]byte
+	var acl aclLoader
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -75,6 +78,11 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 		case snapshot.KindLibrary:
 			libs = append(libs, rec.Code)
 			continue
+		case snapshot.KindUser, snapshot.KindPeerSecret:
+			if err := acl.add(&rec); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return nil, err
@@ -88,7 +96,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now, installScripts: install}, nil
+	return &restored{dbs: dbs, nodes: nodes, settings: conf, acl: acl.finish(), now: rd.Head.Now, installScripts: install}, nil
 }
 
 // restoreScripts rebuilds the script cache and the libraries: scripts are

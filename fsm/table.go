@@ -107,6 +107,7 @@ func NewTable() *Table {
 		registerScripting,
 		registerFunctions,
 		registerStreams,
+		registerACL,
 	} {
 		register(t)
 	}

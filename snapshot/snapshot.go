@@ -37,6 +37,10 @@ const (
 	// Scripting state; version 1 snapshots have none.
 	tagScript  byte = 'L' // a cached EVAL script: its body
 	tagLibrary byte = 'F' // a FUNCTION library: its code
+	// ACL state, added within format version 2 (older readers refuse a
+	// snapshot holding one as corrupt; older snapshots read unchanged).
+	tagUser       byte = 'U' // an ACL user: name, then the rules rebuilding it
+	tagPeerSecret byte = 'P' // the cluster's node-to-node secret
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -209,6 +213,24 @@ func (w *Writer) Script(body []byte) error {
 func (w *Writer) Library(code []byte) error {
 	w.buf = append(w.buf, tagLibrary)
 	w.bytes(code)
+	return w.flushRecord()
+}
+
+// User records an ACL user: its name and the rules that rebuild it.
+func (w *Writer) User(name string, rules []string) error {
+	w.buf = append(w.buf, tagUser)
+	w.str(name)
+	w.uvarint(uint64(len(rules)))
+	for _, r := range rules {
+		w.str(r)
+	}
+	return w.flushRecord()
+}
+
+// PeerSecret records the secret nodes authenticate to each other with.
+func (w *Writer) PeerSecret(secret string) error {
+	w.buf = append(w.buf, tagPeerSecret)
+	w.str(secret)
 	return w.flushRecord()
 }
 

@@ -237,7 +237,11 @@ func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	c.mu.Lock()
 	name, db, cmd, noEvict, noTouch := c.name, c.db, c.lastCmd, c.noEvict, c.noTouch
+	user := c.user
 	c.mu.Unlock()
+	if user == "" {
+		user = "default"
+	}
 	if cmd == "" {
 		cmd = "NULL"
 	}
@@ -308,7 +312,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
-	b = append(b, " user=default redir=-1 resp="...)
+	b = append(b, " user="...)
+	b = append(b, user...)
+	b = append(b, " redir=-1 resp="...)
 	b = strconv.AppendInt(b, int64(c.resp()), 10)
 	return append(b, '\n')
 }

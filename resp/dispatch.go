@@ -53,6 +53,13 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(msg)
 			continue
 		}
+		if msg := s.authCheck(cl, args); msg != "" {
+			s.flush(cl)
+			cl.tx.failed = cl.tx.failed || cl.tx.active // Redis's flagTransaction
+			s.rejected(nil, "ERR")
+			conn.WriteError(msg)
+			continue
+		}
 		if cl.tx.active {
 			if lc := s.lookupLocal(args[0]); lc == nil || !txControl(lc.Name) {
 				readsBarriered = false

@@ -35,6 +35,7 @@ func localCommands() map[string]*localCmd {
 		debugCommands(),
 		memoryCommands(),
 		pubsubCommands(),
+		authCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

@@ -70,6 +70,11 @@ type Server struct {
 	opsStop chan struct{} // ends sampleLoop and the replication watch
 	repl    replWatch
 	lifecycle
+
+	aclOnce  sync.Once
+	aclIndex *aclIndex
+	aclPerms sync.Map // *fsm.ACLUser -> *aclPerms: users are immutable
+	aclLog   aclLog
 }
 
 // New builds a server for node; call Serve to accept clients.
@@ -163,6 +168,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
 	cl.multiLen.Store(-1)
+	cl.authed = !s.fsm.ACL().AuthRequired()
 	if cc, ok := conn.NetConn().(*countConn); ok {
 		cl.in = cc
 	}

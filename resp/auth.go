@@ -89,6 +89,22 @@ func (s *Server) authCheck(cl *client, args [][]byte) string {
 	return "NOPERM " + aclErrMsg(res, u.Name, x.cmds[i].name, obj, false)
 }
 
+// authGate is authCheck plus what Redis's rejectCommand does inside
+// MULTI: the transaction is flagged, and a refused EXEC discards it.
+func (s *Server) authGate(cl *client, args [][]byte) string {
+	msg := s.authCheck(cl, args)
+	if msg == "" {
+		return ""
+	}
+	if strings.EqualFold(string(args[0]), "exec") {
+		// Redis's execCommandAbort, in or out of MULTI.
+		cl.tx.reset()
+		return "EXECABORT Transaction discarded because of: " + msg
+	}
+	cl.tx.failed = cl.tx.failed || cl.tx.active
+	return msg
+}
+
 // aclLookup finds the command (a container's subcommand when it has
 // one) and its spec; -1 if the dispatcher will refuse it anyway.
 func (s *Server) aclLookup(x *aclIndex, args [][]byte) (int, *fsm.Spec) {
@@ -112,7 +128,7 @@ func (s *Server) aclLookup(x *aclIndex, args [][]byte) (int, *fsm.Spec) {
 		}
 		for _, sc := range subcommandsOf(sp.Name) {
 			if sc.Name == strings.ToLower(string(args[1])) {
-				if !sc.ArityOK(len(args) - 1) {
+				if !sc.ArityOK(len(args)) {
 					return -1, nil
 				}
 				sp = &sc.Spec

@@ -53,9 +53,8 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(msg)
 			continue
 		}
-		if msg := s.authCheck(cl, args); msg != "" {
+		if msg := s.authGate(cl, args); msg != "" {
 			s.flush(cl)
-			cl.tx.failed = cl.tx.failed || cl.tx.active // Redis's flagTransaction
 			s.rejected(nil, "ERR")
 			conn.WriteError(msg)
 			continue

@@ -325,3 +325,14 @@ func (s *Server) peerAllowed(args [][]byte) bool {
 	}
 	return len(args) == 2 && string(args[1]) == peerToken(a.PeerSecret)
 }
+
+// peerSecretFor makes sure peers can authenticate before a CONFIG SET
+// requirepass (name, value pairs) turns authentication on.
+func (s *Server) peerSecretFor(cl *client, nameValues [][]byte) error {
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		if strings.EqualFold(string(nameValues[i]), "requirepass") && len(nameValues[i+1]) > 0 {
+			return s.ensurePeerSecret(cl)
+		}
+	}
+	return nil
+}

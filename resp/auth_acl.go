@@ -111,16 +111,25 @@ func (s *Server) checkOps(u *fsm.ACLUser, ops [][]byte) ([][]byte, error) {
 // proposeACL logs an ACL change, creating the cluster's peer secret first
 // if there is none yet (peers must authenticate once users matter).
 func (s *Server) proposeACL(cl *client, args ...[]byte) ([]byte, error) {
-	if s.fsm.ACL().PeerSecret == "" {
-		var b [32]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, err
-		}
-		if _, err := s.writeCommand(cl, [][]byte{[]byte("QUORIS.ACL"), []byte("SECRET"), []byte(hex.EncodeToString(b[:]))}); err != nil {
-			return nil, err
-		}
+	if err := s.ensurePeerSecret(cl); err != nil {
+		return nil, err
 	}
 	return s.writeCommand(cl, append([][]byte{[]byte("QUORIS.ACL")}, args...))
+}
+
+// ensurePeerSecret logs a random secret if the cluster has none. The
+// first one logged wins (QUORIS.ACL SECRET never replaces it), so two
+// nodes racing here agree.
+func (s *Server) ensurePeerSecret(cl *client) error {
+	if s.fsm.ACL().PeerSecret != "" {
+		return nil
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	_, err := s.writeCommand(cl, [][]byte{[]byte("QUORIS.ACL"), []byte("SECRET"), []byte(hex.EncodeToString(b[:]))})
+	return err
 }
 
 func aclSetUser(s *Server, cl *client, args [][]byte, out []byte) []byte {

@@ -40,6 +40,13 @@ func (c *client) userName() string {
 	return c.user
 }
 
+// lockedUser is userName for another connection's goroutine.
+func (c *client) lockedUser() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.userName()
+}
+
 func (c *client) setUser(name string, authed bool) {
 	c.mu.Lock()
 	c.user, c.authed = name, authed

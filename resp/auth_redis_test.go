@@ -89,6 +89,13 @@ func TestACLMatchesRedis(t *testing.T) {
 		{2, []string{"AUTH", "secret"}},
 		{2, []string{"AUTH", "wrong"}},
 		{0, []string{"ACL", "GETUSER", "default"}},
+		{0, []string{"ACL", "SETUSER", "mu", "on", "nopass", "+multi", "+exec", "+get", "~*"}},
+		{1, []string{"AUTH", "mu", "x"}},
+		{1, []string{"MULTI"}},
+		{1, []string{"GET", "a"}},
+		{1, []string{"SET", "a", "b"}},
+		{1, []string{"EXEC"}},
+		{0, []string{"CLIENT", "KILL", "USER", "nobody"}},
 		{0, []string{"ACL", "DELUSER", "alice", "nobody", "bob"}},
 		{0, []string{"ACL", "USERS"}},
 		{0, []string{"CONFIG", "SET", "requirepass", ""}},
@@ -107,6 +114,16 @@ func TestACLMatchesRedis(t *testing.T) {
 		if got != want {
 			t.Errorf("conn %d %q:\n got %q\nwant %q", st.conn, st.args, got, want)
 		}
+	}
+	// The newest ACL LOG entry, up to its age and client info.
+	cut := func(s string) string {
+		if i := strings.Index(s, "$11\r\nage-seconds"); i >= 0 {
+			return s[:i]
+		}
+		return s
+	}
+	if want, got := cut(r[0].do("ACL", "LOG", "1")), cut(q[0].do("ACL", "LOG", "1")); got != want {
+		t.Errorf("ACL LOG 1:\n got %q\nwant %q", got, want)
 	}
 	// Redis lists the commands of a category in its dict's random order.
 	for _, cat := range []string{"geo", "transaction", "bitmap", "hash", "blocking"} {

@@ -345,6 +345,8 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		addr, laddr string
 		hasAddr     bool
 		hasLaddr    bool
+		user        string
+		hasUser     bool
 		id          int64
 		typeFilter  = true // every quoris client is "normal"
 		skipme      = true
@@ -379,10 +381,10 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			case "laddr":
 				laddr, hasLaddr = string(val), true
 			case "user":
-				// Without ACLs every connection is the default user.
-				if string(val) != "default" {
+				if s.fsm.ACL().Get(string(val)) == nil {
 					return appendErrStr(out, "ERR No such user '"+sanitize(val, 128)+"'")
 				}
+				user, hasUser = string(val), true
 			case "skipme":
 				switch strings.ToLower(string(val)) {
 				case "yes":
@@ -401,6 +403,7 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		switch {
 		case hasAddr && c.addr != addr,
 			hasLaddr && c.laddr != laddr,
+			hasUser && c.lockedUser() != user,
 			!typeFilter,
 			id != 0 && c.id != id,
 			c == cl && skipme:

@@ -159,3 +159,35 @@ func TestACLSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("after restoring a snapshot without users: %q", names)
 	}
 }
+
+func TestAsUserWrapsScriptsOnly(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"QUORIS.ASUSER", "u", "SET", "k", "v"}, "-" + errAsUser.Error() + "\r\n"},
+		{[]string{"QUORIS.ASUSER", "u", "EVAL"}, "-" + errAsUser.Error() + "\r\n"},
+		// No check installed (the RESP layer installs it): the script runs.
+		{[]string{"QUORIS.ASUSER", "u", "EVAL", "return redis.call('set', KEYS[1], 'v')", "1", "k"}, "+OK\r\n"},
+	} {
+		if got := h.do(tc.cmd...); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.cmd, got, tc.want)
+		}
+	}
+	h.f.SetScriptACL(func(user string, args [][]byte) string {
+		if user == "u" && strings.EqualFold(string(args[0]), "set") {
+			return "The user executing the script can't run this command or subcommand"
+		}
+		return ""
+	})
+	if got := h.do("QUORIS.ASUSER", "u", "EVAL", "return redis.call('set', KEYS[1], 'w')", "1", "k"); !strings.HasPrefix(got, "-ERR The user executing the script can't run this command or subcommand") {
+		t.Errorf("denied SET in a script: %q", got)
+	}
+	if got := h.do("GET", "k"); got != "$1\r\nv\r\n" {
+		t.Errorf("the denied SET wrote: %q", got)
+	}
+	if got := h.do("QUORIS.ASUSER", "other", "EVAL", "return redis.call('set', KEYS[1], 'w')", "1", "k"); got != "+OK\r\n" {
+		t.Errorf("another user: %q", got)
+	}
+}

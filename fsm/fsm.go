@@ -42,6 +42,8 @@ type FSM struct {
 
 	scripts scriptState              // script cache and function libraries: replicated
 	acl     atomic.Pointer[ACLUsers] // ACL users: replicated, see acl.go
+	// scriptACL checks a script's redis.call for QUORIS.ASUSER (acl_script.go).
+	scriptACL atomic.Pointer[ScriptACLFunc]
 
 	onWrite   atomic.Pointer[func([]Written)] // see OnWrite
 	onPublish atomic.Pointer[PublishFunc]     // see OnPublish

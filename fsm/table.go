@@ -108,6 +108,7 @@ func NewTable() *Table {
 		registerFunctions,
 		registerStreams,
 		registerACL,
+		registerAsUser,
 	} {
 		register(t)
 	}

@@ -343,3 +343,53 @@ func (s *Server) peerSecretFor(cl *client, nameValues [][]byte) error {
 	}
 	return nil
 }
+
+// scriptAsUser sends a restricted user's EVAL/FCALL as QUORIS.ASUSER, so
+// the script's redis.call is checked for that user on every node (see
+// fsm/acl_script.go). Unrestricted users' scripts go as they are.
+func (s *Server) scriptAsUser(cl *client, c *fsm.Command, args [][]byte) ([][]byte, *fsm.Command) {
+	if cl.peer || !fsm.AsUserWraps(c.Name) {
+		return args, c
+	}
+	u := s.fsm.ACL().Get(cl.userName())
+	if u == nil || u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels {
+		return args, c
+	}
+	wrapped := append([][]byte{[]byte("QUORIS.ASUSER"), []byte(u.Name)}, args...)
+	return wrapped, s.table.Lookup(wrapped[0])
+}
+
+func (s *Server) unwrapAsUser(c *fsm.Command, args [][]byte) (*fsm.Command, [][]byte) {
+	if c.Name != "quoris.asuser" || len(args) < 3 {
+		return c, args
+	}
+	if inner := s.table.Lookup(args[2]); inner != nil {
+		return inner, args[2:]
+	}
+	return c, args
+}
+
+// scriptACL is the check fsm runs for a script's redis.call: the same as
+// a client's, from the replicated users only.
+func (s *Server) scriptACL(user string, args [][]byte) string {
+	x := s.aclIdx()
+	u := s.fsm.ACL().Get(user)
+	i, sp := s.aclLookup(x, args)
+	if i < 0 {
+		return ""
+	}
+	res := aclDeniedCmd
+	if u != nil {
+		res, _ = s.aclCheckCmd(x, u, i, sp, args)
+	}
+	// Redis 7.0.15's scriptVerifyACL texts.
+	switch res {
+	case aclDeniedCmd:
+		return "The user executing the script can't run this command or subcommand"
+	case aclDeniedKey:
+		return "The user executing the script can't access at least one of the keys mentioned in the command arguments"
+	case aclDeniedChannel:
+		return "The user executing the script can't publish to the channel mentioned in the command"
+	}
+	return ""
+}

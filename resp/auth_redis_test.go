@@ -202,3 +202,32 @@ func sortedLines(s string) string {
 	sort.Strings(l)
 	return strings.Join(l, "\n")
 }
+
+// TestScriptACLMatchesRedis: a script's redis.call is checked against the
+// caller's ACL, with Redis's errors, through the log (EVAL) and on the
+// read path (EVAL_RO).
+func TestScriptACLMatchesRedis(t *testing.T) {
+	redisAddr := startRedisOrSkip(t)
+	addr, _ := startTestServer(t)
+	for _, a := range []string{redisAddr, addr} {
+		if got := dialRaw(t, a).do("ACL", "SETUSER", "sc", "on", "nopass", "+eval", "+eval_ro", "+get", "+publish", "~a*", "&x"); got != "+OK\r\n" {
+			t.Fatalf("SETUSER: %q", got)
+		}
+	}
+	r, q := dialRaw(t, redisAddr), dialRaw(t, addr)
+	for _, args := range [][]string{
+		{"AUTH", "sc", "x"},
+		{"EVAL", "return redis.call('set','a1','x')", "0"},
+		{"EVAL", "return redis.call('get','b1')", "0"},
+		{"EVAL", "return redis.pcall('get','b1')", "0"},
+		{"EVAL", "return redis.call('get','a1')", "0"},
+		{"EVAL", "return redis.call('publish','y','m')", "0"},
+		{"EVAL", "return redis.call('publish','x','m')", "0"},
+		{"EVAL_RO", "return redis.call('get','b1')", "0"},
+		{"EVAL_RO", "return redis.pcall('get','a1')", "0"},
+	} {
+		if want, got := r.do(args...), q.do(args...); got != want {
+			t.Errorf("%q:\n got %q\nwant %q", args, got, want)
+		}
+	}
+}

@@ -112,6 +112,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteRaw(reply)
 			continue
 		}
+		args, c = s.scriptAsUser(cl, c, args)
 		db := cl.DB()
 		writes := c.NeedsLog(s.fsm, args)
 		switch {

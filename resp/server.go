@@ -99,6 +99,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 	}
 	node.FSM().OnWrite(s.blocked.written)
 	node.FSM().OnPublish(s.hub.publish)
+	node.FSM().SetScriptACL(s.scriptACL)
 	s.local = localCommands()
 	s.ops = newOpsStats(s.commandNames())
 	s.opsStop = make(chan struct{})

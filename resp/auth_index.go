@@ -73,6 +73,11 @@ func (s *Server) permsOf(u *fsm.ACLUser) *aclPerms {
 		return p.(*aclPerms)
 	}
 	p := s.aclIdx().compile(u.CmdAll, u.CmdRules)
+	if s.aclPermsN.Add(1) > 4096 {
+		// Every SETUSER makes a new user value: forget the old ones.
+		s.aclPerms.Clear()
+		s.aclPermsN.Store(1)
+	}
 	s.aclPerms.Store(u, p)
 	return p
 }

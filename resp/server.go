@@ -71,10 +71,11 @@ type Server struct {
 	repl    replWatch
 	lifecycle
 
-	aclOnce  sync.Once
-	aclIndex *aclIndex
-	aclPerms sync.Map // *fsm.ACLUser -> *aclPerms: users are immutable
-	aclLog   aclLog
+	aclOnce   sync.Once
+	aclIndex  *aclIndex
+	aclPerms  sync.Map // *fsm.ACLUser -> *aclPerms: users are immutable
+	aclPermsN atomic.Int64
+	aclLog    aclLog
 }
 
 // New builds a server for node; call Serve to accept clients.

@@ -25,6 +25,9 @@ type Ctx struct {
 	// (QUORIS.UNBLOCK). As in Redis, a key of the wrong type is skipped
 	// rather than answered WRONGTYPE: the client stays blocked on it.
 	unblocking bool
+	// user is the ACL user a script's redis.call is checked for
+	// (QUORIS.ASUSER); "" checks nothing.
+	user string
 	// emptied holds keys whose collection a write emptied and removed:
 	// Redis announces "del" after the command's own event (lpop, then
 	// del), so Notify sends it after that event, and exec at the end of

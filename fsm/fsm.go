@@ -40,7 +40,10 @@ type FSM struct {
 	// access is node-local: see access.go.
 	access accessPolicy
 
-	scripts scriptState // script cache and function libraries: replicated
+	scripts scriptState              // script cache and function libraries: replicated
+	acl     atomic.Pointer[ACLUsers] // ACL users: replicated, see acl.go
+	// scriptACL checks a script's redis.call for QUORIS.ASUSER (acl_script.go).
+	scriptACL atomic.Pointer[ScriptACLFunc]
 
 	// staged are commands arriving in KindStage chunks, all of term
 	// stageTerm (stage.go): replicated state, in snapshots.
@@ -82,6 +85,7 @@ func New(databases int, logger *slog.Logger) *FSM {
 	}
 	f.SetAccessPolicy(false, 10, 1) // Redis's lfu-log-factor and lfu-decay-time
 	f.scripts.init()
+	f.acl.Store(newACLUsers())
 	f.dbs = make([]*DB, databases)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()

@@ -231,9 +231,12 @@ func (e *luaEngine) execFromScript(run *scriptRun, args [][]byte) []byte {
 	case cmd.Has("noscript") || cmd.Has("blocking") || strings.HasPrefix(cmd.Name, "quoris.") ||
 		cmd.Name == "script" || cmd.Name == "function": // every subcommand of these is noscript
 		return appendErr(nil, errScriptDenied)
+	case c.user != "" && e.f.scriptACLDenied(c.user, args) != nil:
+		return e.f.scriptACLDenied(c.user, args) // Redis checks ACL before write permission
 	case cmd.Write && (run.readOnly || !c.Write):
 		return appendErr(nil, errScriptWriteRO)
 	}
+
 	run.calls++
 	sub := Ctx{f: e.f, DB: e.f.dbs[run.dbIndex], DBIndex: run.dbIndex, Now: c.Now, Index: c.Index, Pos: c.Pos,
 		Write: c.Write, Args: args, Seed: mixSeed(c.Seed, run.calls), out: e.scratch[:0], origin: c.origin}

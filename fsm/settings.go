@@ -35,6 +35,9 @@ var replicatedNames = []string{
 	"notify-keyspace-events",
 	"maxmemory", "maxmemory-policy", "maxmemory-samples",
 	"lua-instruction-budget",
+	// requirepass sets the default user's password (acl_cmd.go): the
+	// users are replicated, so it is too.
+	"requirepass",
 }
 
 // IsReplicatedSetting reports whether the parameter name (or an alias of
@@ -181,6 +184,9 @@ func cmdQuorisConfig(c *Ctx) error {
 	}
 	for _, ch := range changes {
 		c.f.settings.set(ch.name, ch.value)
+		if ch.name == "requirepass" {
+			c.f.applyRequirePass(ch.value)
+		}
 	}
 	c.OK()
 	return nil

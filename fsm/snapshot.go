@@ -21,6 +21,7 @@ type fsmSnapshot struct {
 	// them with the live state is safe.
 	scripts, libs [][]byte
 	staged        []snapshot.Staged // never changed in place: see stagedSnapshot
+	acl           *ACLUsers         // immutable
 }
 
 // Snapshot implements raft.FSM.
@@ -45,6 +46,7 @@ func (f *FSM) snapshotLocked() *fsmSnapshot {
 	s.settings = f.settings.sorted()
 	s.scripts, s.libs = f.scripts.persisted()
 	s.staged = f.stagedSnapshot()
+	s.acl = f.acl.Load()
 	return s
 }
 
@@ -89,6 +91,11 @@ func (s *fsmSnapshot) write(out io.Writer) error {
 	}
 	for _, st := range s.staged {
 		if err := w.Staged(st); err != nil {
+			return err
+		}
+	}
+	if s.acl != nil {
+		if err := persistACL(w, s.acl); err != nil {
 			return err
 		}
 	}

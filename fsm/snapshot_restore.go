@@ -27,6 +27,7 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.now = max(f.now, st.now)
 	st.installScripts()
 	f.flushedAll()
+	f.acl.Store(st.acl)
 	f.mu.Unlock()
 	f.stats.RestoredSnaps.Add(1)
 	return nil
@@ -37,6 +38,7 @@ type restored struct {
 	dbs      []*DB
 	nodes    map[string]string
 	settings settings
+	acl      *ACLUsers
 	now      int64
 	staged   []snapshot.Staged
 	// installScripts puts the script cache and libraries in place.
@@ -57,6 +59,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	conf := newSettings()
 	var scripts, libs [][]byte
 	var staged []snapshot.Staged
+	var acl aclLoader
 	var rec snapshot.Record
 	for {
 		err := rd.ReadBorrow(&rec)
@@ -82,6 +85,11 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 		case snapshot.KindStaged:
 			staged = append(staged, rec.Staged)
 			continue
+		case snapshot.KindUser, snapshot.KindPeerSecret:
+			if err := acl.add(&rec); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err := restoreRecord(&rec, loads, nodes); err != nil {
 			return nil, err
@@ -95,7 +103,7 @@ func (f *FSM) readState(r io.Reader) (*restored, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &restored{dbs: dbs, nodes: nodes, settings: conf, now: rd.Head.Now, staged: staged, installScripts: install}, nil
+	return &restored{dbs: dbs, nodes: nodes, settings: conf, acl: acl.finish(), now: rd.Head.Now, staged: staged, installScripts: install}, nil
 }
 
 // restoreScripts rebuilds the script cache and the libraries: scripts are

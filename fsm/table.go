@@ -108,6 +108,8 @@ func NewTable() *Table {
 		registerScripting,
 		registerFunctions,
 		registerStreams,
+		registerACL,
+		registerAsUser,
 	} {
 		register(t)
 	}

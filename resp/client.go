@@ -25,8 +25,10 @@ type client struct {
 	name    string
 	db      int
 	lastCmd string
-	noEvict bool // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
-	noTouch bool // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
+	noEvict bool   // CLIENT NO-EVICT: shown in CLIENT LIST; quoris never evicts clients
+	noTouch bool   // CLIENT NO-TOUCH: shown in CLIENT LIST; quoris keeps no LRU/LFU
+	user    string // ACL user ("" is default); written under mu by the connection's goroutine
+	authed  bool   // authenticated (Redis's c->authenticated)
 
 	lastActive   atomic.Int64 // unix ms
 	busy         atomic.Bool  // executing commands: exempt from the idle timeout

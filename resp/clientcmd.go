@@ -264,7 +264,11 @@ func clientList(s *Server, cl *client, args [][]byte, out []byte) []byte {
 func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	c.mu.Lock()
 	name, db, cmd, noEvict, noTouch := c.name, c.db, c.lastCmd, c.noEvict, c.noTouch
+	user := c.user
 	c.mu.Unlock()
+	if user == "" {
+		user = "default"
+	}
 	if cmd == "" {
 		cmd = "NULL"
 	}
@@ -339,7 +343,9 @@ func appendClientInfo(b []byte, c *client, now time.Time) []byte {
 	b = strconv.AppendInt(b, qbuf+argv+multiMem+c.outMem.Load(), 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
-	b = append(b, " user=default redir="...)
+	b = append(b, " user="...)
+	b = append(b, user...)
+	b = append(b, " redir="...)
 	b = strconv.AppendInt(b, c.trackingRedir(), 10)
 	b = append(b, " resp="...)
 	b = strconv.AppendInt(b, int64(c.resp()), 10)
@@ -372,6 +378,8 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		addr, laddr string
 		hasAddr     bool
 		hasLaddr    bool
+		user        string
+		hasUser     bool
 		id          int64
 		typeFilter  = true // every quoris client is "normal"
 		skipme      = true
@@ -406,10 +414,10 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 			case "laddr":
 				laddr, hasLaddr = string(val), true
 			case "user":
-				// Without ACLs every connection is the default user.
-				if string(val) != "default" {
+				if s.fsm.ACL().Get(string(val)) == nil {
 					return appendErrStr(out, "ERR No such user '"+sanitize(val, 128)+"'")
 				}
+				user, hasUser = string(val), true
 			case "skipme":
 				switch strings.ToLower(string(val)) {
 				case "yes":
@@ -428,6 +436,7 @@ func clientKill(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		switch {
 		case hasAddr && c.addr != addr,
 			hasLaddr && c.laddr != laddr,
+			hasUser && c.lockedUser() != user,
 			!typeFilter,
 			id != 0 && c.id != id,
 			c == cl && skipme:

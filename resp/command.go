@@ -225,6 +225,7 @@ func aclCategories(d *cmdDesc) []string {
 	if sp.Has("blocking") {
 		has["blocking"] = true
 	}
+	fixCategories(d.name, has)
 	out := make([]string, 0, len(has))
 	for _, c := range aclCategoryOrder() {
 		if has[c] {

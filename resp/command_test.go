@@ -43,12 +43,12 @@ func TestCommandInfo(t *testing.T) {
 		{"client|list", -2, []any{"admin", "noscript", "loading", "stale"}, []any{"@admin", "@slow", "@dangerous", "@connection"}, 0},
 		{"CONFIG|GET", -3, []any{"admin", "noscript", "loading", "stale"}, []any{"@admin", "@slow", "@dangerous"}, 0},
 		{"config|help", 2, []any{"loading", "stale"}, []any{"@slow"}, 0},
-		{"command|getkeys", -4, []any{"loading", "stale"}, []any{"@slow"}, 0},
+		{"command|getkeys", -4, []any{"loading", "stale"}, []any{"@slow", "@connection"}, 0},
 		{"info", -1, []any{"loading", "stale"}, []any{"@slow", "@dangerous"}, 0},
 		{"cluster|slots", 2, []any{"stale"}, []any{"@slow"}, 0},
 		{"client", -2, []any{}, []any{"@slow"}, len(subcommandsOf("client"))},
 		{"config", -2, []any{}, []any{"@slow"}, 5},
-		{"command", -1, []any{"loading", "stale"}, []any{"@slow"}, len(subcommandsOf("command"))},
+		{"command", -1, []any{"loading", "stale"}, []any{"@slow", "@connection"}, len(subcommandsOf("command"))},
 	}
 	for _, tc := range tests {
 		v := r.val("COMMAND", "INFO", tc.name)

@@ -305,7 +305,11 @@ func configSet(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		}
 	}
 	if len(replicated) > 0 {
-		reply, err := s.writeCommand(cl, append([][]byte{[]byte("QUORIS.CONFIG")}, replicated...))
+		err := s.peerSecretFor(cl, replicated)
+		var reply []byte
+		if err == nil {
+			reply, err = s.writeCommand(cl, append([][]byte{[]byte("QUORIS.CONFIG")}, replicated...))
+		}
 		if err == nil && (len(reply) == 0 || reply[0] == '-') {
 			err = errors.New(strings.TrimSpace(strings.TrimPrefix(string(reply), "-")))
 		}

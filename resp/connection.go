@@ -66,8 +66,11 @@ func connectionCommands() []*localCmd {
 			run: hello},
 		{Spec: fsm.Spec{Name: "reset", Arity: 1, Flags: []string{"noscript", "loading", "stale", "fast", "no_auth", "allow_busy"}, Group: "connection", Summary: "Reset the connection", Since: "6.2.0", Complexity: "O(1)"},
 			run: reset},
-		{Spec: fsm.Spec{Name: "quoris.peer", Arity: 1, Flags: []string{"fast"}, Group: "cluster", Summary: "Internal: marks a node-to-node proxy connection.", Since: "0.1.0", Complexity: "O(1)"},
+		{Spec: fsm.Spec{Name: "quoris.peer", Arity: -1, Flags: []string{"fast", "no_auth"}, Group: "cluster", Summary: "Internal: marks a node-to-node proxy connection.", Since: "0.1.0", Complexity: "O(1)"},
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				if !s.peerAllowed(args) {
+					return appendErrStr(out, errWrongPass)
+				}
 				cl.peer = true
 				cl.peerSeen.Store(true)
 				return redcon.AppendOK(out)
@@ -91,13 +94,12 @@ func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		}
 		ver, i = v, 2
 	}
-	var name []byte
+	var name, user, pass []byte
 	for ; i < len(args); i++ {
 		opt := strings.ToLower(string(args[i]))
 		switch {
 		case opt == "auth" && i+2 < len(args):
-			// No requirepass or ACL users: the default user has no
-			// password, and Redis accepts any password for it.
+			user, pass = args[i+1], args[i+2]
 			i += 2
 		case opt == "setname" && i+1 < len(args):
 			name = args[i+1]
@@ -105,6 +107,12 @@ func hello(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		default:
 			return appendErrStr(out, "ERR Syntax error in HELLO option '"+sanitize(args[i], 128)+"'")
 		}
+	}
+	if user != nil && !s.authenticate(cl, string(user), pass) {
+		return appendErrStr(out, errWrongPass)
+	}
+	if !cl.authed && s.fsm.ACL().AuthRequired() {
+		return appendErrStr(out, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 	}
 	if name != nil {
 		if !validClientName(string(name)) {
@@ -149,6 +157,7 @@ func reset(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	cl.readonlyFlag.Store(false)
 	cl.mu.Lock()
 	cl.db, cl.name, cl.noEvict, cl.noTouch = 0, "", false, false
+	cl.user, cl.authed = "", !s.fsm.ACL().AuthRequired()
 	cl.mu.Unlock()
 	cl.proto.Store(2)
 	return redcon.AppendString(out, "RESET")

@@ -56,6 +56,12 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteError(msg)
 			continue
 		}
+		if msg := s.authGate(cl, args); msg != "" {
+			s.flush(cl)
+			s.rejected(nil, "ERR")
+			conn.WriteError(msg)
+			continue
+		}
 		if (cl.monitor || s.pause.on.Load()) && !s.gate(cl, args) {
 			continue
 		}
@@ -120,6 +126,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteRaw(reply)
 			continue
 		}
+		args, c = s.scriptAsUser(cl, c, args)
 		db := cl.DB()
 		writes := c.NeedsLog(s.fsm, args)
 		switch {

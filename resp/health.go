@@ -70,7 +70,7 @@ func (s *Server) fetchHealth(addr string) map[string]memberHealth {
 	}
 	pc.wr = pc.wr[:0]
 	if pc.handshake {
-		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("QUORIS.PEER")})
+		pc.wr = appendCommand(pc.wr, s.peerArgs())
 	}
 	pc.wr = appendCommand(pc.wr, [][]byte{[]byte("QUORIS.HEALTH")})
 	pc.c.SetDeadline(time.Now().Add(healthTimeout))

@@ -38,6 +38,7 @@ func localCommands() map[string]*localCmd {
 		pubsubCommands(),
 		migrateCommands(),
 		replctlCommands(),
+		authCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

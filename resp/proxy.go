@@ -124,7 +124,7 @@ func (s *Server) proxyRun(cl *client, run []pending) {
 	pc.wr = pc.wr[:0]
 	handshake := pc.handshake
 	if handshake {
-		pc.wr = appendCommand(pc.wr, [][]byte{[]byte("QUORIS.PEER")})
+		pc.wr = appendCommand(pc.wr, s.peerArgs())
 	}
 	selected := pc.db != db
 	if selected {

@@ -86,6 +86,12 @@ type Server struct {
 	opsStop chan struct{} // ends sampleLoop and the replication watch
 	repl    replWatch
 	lifecycle
+
+	aclOnce   sync.Once
+	aclIndex  *aclIndex
+	aclPerms  sync.Map // *fsm.ACLUser -> *aclPerms: users are immutable
+	aclPermsN atomic.Int64
+	aclLog    aclLog
 }
 
 // New builds a server for node; call Serve to accept clients.
@@ -111,6 +117,7 @@ func New(opts Options, node *raftnode.Node) *Server {
 	s.track = newTracker(s)
 	node.FSM().OnWrite(s.blocked.written)
 	node.FSM().OnPublish(s.hub.publish)
+	node.FSM().SetScriptACL(s.scriptACL)
 	s.local = localCommands()
 	s.monSkip = s.monitorSkips()
 	s.ops = newOpsStats(s.commandNames())
@@ -200,6 +207,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	cl.lastActive.Store(time.Now().UnixMilli())
 	cl.multiLen.Store(-1)
+	cl.authed = !s.fsm.ACL().AuthRequired()
 	if cc, ok := conn.NetConn().(*countConn); ok {
 		cl.in = cc
 	}

@@ -58,6 +58,8 @@ func subcommandsOf(container string) []*subCmd {
 		return memorySubcommands()
 	case "pubsub":
 		return pubsubSubcommands()
+	case "acl":
+		return aclSubcommands()
 	}
 	return nil
 }

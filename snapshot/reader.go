@@ -28,9 +28,11 @@ const (
 	KindDB
 	KindTomb
 	KindSetting
-	KindScript  // Record.Code: a cached script's body
-	KindLibrary // Record.Code: a function library's code
-	KindStaged  // Record.Staged: a command staged in chunks, not yet complete
+	KindScript     // Record.Code: a cached script's body
+	KindLibrary    // Record.Code: a function library's code
+	KindStaged     // Record.Staged: a command staged in chunks, not yet complete
+	KindUser       // Record.Strs: an ACL user's name, then its rules
+	KindPeerSecret // Record.Setting[1]: the node-to-node secret
 )
 
 // Record is one decoded record. Kind says which other field Read set; the
@@ -44,8 +46,9 @@ type Record struct {
 	Key     Key
 	DB      DBMeta
 	Tomb    Tomb
-	Code    []byte // KindScript, KindLibrary
-	Staged  Staged // KindStaged
+	Code    []byte   // KindScript, KindLibrary
+	Staged  Staged   // KindStaged
+	Strs    []string // KindUser
 	// Name, and Str when Key.Value is nil (a string value), carry a key
 	// record from ReadBorrow in place of Key.Key and Key.Value.
 	Name, Str []byte
@@ -229,7 +232,7 @@ func (rd *Reader) Next() (any, error) {
 		return &rec.DB, nil
 	case KindTomb:
 		return &rec.Tomb, nil
-	case KindScript, KindLibrary:
+	case KindScript, KindLibrary, KindUser, KindPeerSecret:
 		return rec, nil
 	case KindStaged:
 		return &rec.Staged, nil
@@ -299,6 +302,32 @@ func (rd *Reader) read(rec *Record, borrow bool) error {
 			return err
 		}
 		if rec.Tomb.Index, err = rd.uvarint(); err != nil {
+			return err
+		}
+	case tagUser:
+		rec.Kind = KindUser
+		name, err := rd.str()
+		if err != nil {
+			return err
+		}
+		n, err := rd.uvarint()
+		if err != nil {
+			return err
+		}
+		if n > 1<<20 {
+			return fmt.Errorf("%w: user with %d rules", ErrCorrupt, n)
+		}
+		rec.Strs = append(make([]string, 0, n+1), name)
+		for i := uint64(0); i < n; i++ {
+			s, err := rd.str()
+			if err != nil {
+				return err
+			}
+			rec.Strs = append(rec.Strs, s)
+		}
+	case tagPeerSecret:
+		rec.Kind = KindPeerSecret
+		if rec.Setting[1], err = rd.str(); err != nil {
 			return err
 		}
 	case tagScript, tagLibrary:

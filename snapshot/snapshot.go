@@ -40,7 +40,11 @@ const (
 	// tagStaged is a command being staged in chunks (fsm/stage.go): term,
 	// id, total size, the bytes received so far. Added within version 2;
 	// an older reader refuses such a snapshot as corrupt.
-	tagStaged byte = 'P'
+	tagStaged byte = 'B'
+	// ACL state, added within format version 2 (older readers refuse a
+	// snapshot holding one as corrupt; older snapshots read unchanged).
+	tagUser       byte = 'U' // an ACL user: name, then the rules rebuilding it
+	tagPeerSecret byte = 'P' // the cluster's node-to-node secret
 )
 
 // Value type tags. To add a type: a tag here, a case in Writer.Key and in
@@ -252,6 +256,24 @@ func (w *Writer) Staged(st Staged) error {
 	w.writeLarge(st.Data)
 	w.count++
 	return w.err
+}
+
+// User records an ACL user: its name and the rules that rebuild it.
+func (w *Writer) User(name string, rules []string) error {
+	w.buf = append(w.buf, tagUser)
+	w.str(name)
+	w.uvarint(uint64(len(rules)))
+	for _, r := range rules {
+		w.str(r)
+	}
+	return w.flushRecord()
+}
+
+// PeerSecret records the secret nodes authenticate to each other with.
+func (w *Writer) PeerSecret(secret string) error {
+	w.buf = append(w.buf, tagPeerSecret)
+	w.str(secret)
+	return w.flushRecord()
 }
 
 // Key writes one key. Large values are flushed as they are encoded, so a

@@ -30,6 +30,12 @@ func registerDump(t *Table) {
 			Group: "generic", Summary: "Create a key using the provided serialized value, previously obtained using DUMP.", Since: "2.6.0",
 			Complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N))."},
 			Run: cmdRestore},
+		// RESTORE-ASKING is what a cluster's MIGRATE sends; quoris is one
+		// shard, so ASKING changes nothing and it is RESTORE.
+		&Command{Spec: Spec{Name: "restore-asking", Arity: -4, Flags: []string{"write", "denyoom", "asking"}, FirstKey: 1, LastKey: 1, Step: 1,
+			Group: "server", Summary: "An internal command for migrating keys in a cluster.", Since: "3.0.0",
+			Complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N))."},
+			Run: cmdRestore},
 	)
 }
 

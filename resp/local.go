@@ -39,6 +39,7 @@ func localCommands() map[string]*localCmd {
 		migrateCommands(),
 		replctlCommands(),
 		authCommands(),
+		moduleCommands(),
 	} {
 		for _, c := range family {
 			c.Name = strings.ToLower(c.Name)

@@ -58,22 +58,24 @@ func persistCommands() []*localCmd {
 					}
 					schedule = true
 				}
-				if !s.saving.CompareAndSwap(false, true) {
+				if !s.backgroundSnapshot("BGSAVE") {
 					if schedule {
 						return redcon.AppendString(out, "Background saving scheduled")
 					}
 					return appendErrStr(out, "ERR Background save already in progress")
 				}
-				s.saveStarted.Store(time.Now().Unix())
-				s.saveWG.Add(1)
-				go func() {
-					defer s.saveWG.Done()
-					defer s.saving.Store(false)
-					if err := s.snapshot(); err != nil {
-						s.log.Warn("BGSAVE failed", "err", err)
-					}
-				}()
 				return redcon.AppendString(out, "Background saving started")
+			}},
+		// The raft log is quoris's AOF and a snapshot is its rewrite: the
+		// snapshot lets raft drop the log before it.
+		{Spec: fsm.Spec{Name: "bgrewriteaof", Arity: 1, Flags: []string{"admin", "noscript", "no_async_loading"}, Group: "server",
+			Summary: "Asynchronously rewrite the append-only file", Since: "1.0.0", Complexity: "O(1)"},
+			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
+				if !s.backgroundSnapshot("BGREWRITEAOF") {
+					// A snapshot under way compacts the log already.
+					return redcon.AppendString(out, "Background append only file rewriting scheduled")
+				}
+				return redcon.AppendString(out, "Background append only file rewriting started")
 			}},
 		{Spec: fsm.Spec{Name: "lastsave", Arity: 1, Flags: []string{"loading", "stale", "fast", "@admin", "@dangerous"}, Group: "server",
 			Summary: "Get the UNIX time stamp of the last successful save to disk", Since: "1.0.0", Complexity: "O(1)"},
@@ -206,4 +208,22 @@ func shutdownCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	// Redis closes the connection without a reply.
 	_ = cl.conn.Close()
 	return out
+}
+
+// backgroundSnapshot starts a raft snapshot unless one is under way (then
+// it answers false); cmd names the command in a failure's log line.
+func (s *Server) backgroundSnapshot(cmd string) bool {
+	if !s.saving.CompareAndSwap(false, true) {
+		return false
+	}
+	s.saveStarted.Store(time.Now().Unix())
+	s.saveWG.Add(1)
+	go func() {
+		defer s.saveWG.Done()
+		defer s.saving.Store(false)
+		if err := s.snapshot(); err != nil {
+			s.log.Warn(cmd+" failed", "err", err)
+		}
+	}()
+	return true
 }

@@ -60,6 +60,8 @@ func subcommandsOf(container string) []*subCmd {
 		return pubsubSubcommands()
 	case "acl":
 		return aclSubcommands()
+	case "module":
+		return moduleSubcommands()
 	}
 	return nil
 }

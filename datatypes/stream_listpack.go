@@ -1,8 +1,6 @@
 package datatypes
 
 import (
-	"bytes"
-
 	"github.com/quoris/quoris/datatypes/rdb"
 )
 
@@ -61,19 +59,6 @@ func newNodeBase(fv [][]byte) int {
 	return n
 }
 
-// sameFields reports whether an entry's fields are the node's master fields.
-func sameFields(master [][]byte, fv [][]byte) bool {
-	if len(master) != len(fv)/2 {
-		return false
-	}
-	for i, f := range master {
-		if !bytes.Equal(f, fv[2*i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // lpEntryBytes is what appending an entry adds to its node's listpack
 // (streamAppendItem): flags, ms and seq deltas from the master ID, then
 // either the values alone (same fields as the master) or the field count
@@ -82,7 +67,7 @@ func sameFields(master [][]byte, fv [][]byte) bool {
 func lpEntryBytes(master StreamID, masterFields [][]byte, id StreamID, fv [][]byte) int {
 	nf := int64(len(fv) / 2)
 	n := lpInt(2) + lpInt(int64(id.Ms-master.Ms)) + lpInt(int64(id.Seq-master.Seq))
-	if sameFields(masterFields, fv) {
+	if rdb.SameFields(masterFields, fv) {
 		for i := 1; i < len(fv); i += 2 {
 			n += lpElem(fv[i])
 		}

@@ -115,12 +115,7 @@ func (s *Server) authGate(cl *client, args [][]byte) string {
 // aclLookup finds the command (a container's subcommand when it has
 // one) and its spec; -1 if the dispatcher will refuse it anyway.
 func (s *Server) aclLookup(x *aclIndex, args [][]byte) (int, *fsm.Spec) {
-	var sp *fsm.Spec
-	if lc := s.lookupLocal(args[0]); lc != nil {
-		sp = &lc.Spec
-	} else if c := s.table.Lookup(args[0]); c != nil {
-		sp = &c.Spec
-	}
+	sp := s.specOf(args)
 	if sp == nil || !sp.ArityOK(len(args)) {
 		return -1, nil
 	}

@@ -66,6 +66,18 @@ func (s *Server) lookupLocal(name []byte) *localCmd {
 	return s.local[string(buf[:len(name)])]
 }
 
+// specOf is the spec of the command args names, as dispatch finds it (a
+// local command shadows a data command); nil for an unknown one.
+func (s *Server) specOf(args [][]byte) *fsm.Spec {
+	if lc := s.lookupLocal(args[0]); lc != nil {
+		return &lc.Spec
+	}
+	if c := s.table.Lookup(args[0]); c != nil {
+		return &c.Spec
+	}
+	return nil
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func appendErrStr(out []byte, msg string) []byte { return redcon.AppendError(out, msg) }

@@ -157,12 +157,7 @@ var mayReplicate = map[string]bool{"eval": true, "evalsha": true, "fcall": true,
 // the keyspace; "" lets the command run (or be refused by the usual
 // checks, which come first in Redis).
 func (s *Server) monitorRefuses(args [][]byte) string {
-	var sp *fsm.Spec
-	if lc := s.lookupLocal(args[0]); lc != nil {
-		sp = &lc.Spec
-	} else if c := s.table.Lookup(args[0]); c != nil {
-		sp = &c.Spec
-	}
+	sp := s.specOf(args)
 	if sp == nil || !sp.ArityOK(len(args)) {
 		return ""
 	}

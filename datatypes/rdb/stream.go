@@ -84,7 +84,9 @@ func ListpackIntSize(v int64) int {
 	return n + BacklenSize(uint64(n))
 }
 
-func sameFieldNames(master, fv [][]byte) bool {
+// SameFields reports whether an entry's fields (fv: field, value, ...) are
+// its node's master fields, so the entry stores values only.
+func SameFields(master, fv [][]byte) bool {
 	if len(master) != len(fv)/2 {
 		return false
 	}
@@ -122,7 +124,7 @@ func NodeListpack(n *StreamNode) []byte {
 		if e.Deleted {
 			flags |= streamFlagDeleted
 		}
-		same := sameFieldNames(n.MasterFields, e.Fields)
+		same := SameFields(n.MasterFields, e.Fields)
 		if same {
 			flags |= streamFlagSameFields
 		}

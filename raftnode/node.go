@@ -163,12 +163,12 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	contacts := newContactTransport(trans)
 	timings := new(Timings)
 	if hadData {
-		if err := recoverPeers(cfg.Dir, rc, restoringFSM{FSM: f, snaps: snaps, timings: timings}, logs, st.stable, snaps, trans, cfg.Logger); err != nil {
+		if err := recoverPeers(cfg.Dir, rc, restoringFSM{FSM: f, snaps: snaps, timings: timings, log: cfg.Logger}, logs, st.stable, snaps, trans, cfg.Logger); err != nil {
 			trans.Close()
 			return nil, err
 		}
 	}
-	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps, timings: timings}, logs, st.stable, snaps, contacts)
+	r, err := raft.NewRaft(rc, restoringFSM{FSM: f, snaps: snaps, timings: timings, log: cfg.Logger}, logs, st.stable, snaps, contacts)
 	if err != nil {
 		trans.Close()
 		return nil, err

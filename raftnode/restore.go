@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"io"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -32,17 +33,24 @@ type restoringFSM struct {
 	*fsm.FSM
 	snaps   *snapshotStore
 	timings *Timings
+	log     *slog.Logger
 }
 
 func (r restoringFSM) Restore(rc io.ReadCloser) error {
 	start := time.Now()
+	// A large snapshot takes seconds to load, during which this node
+	// serves nothing: say so, and when it is done.
+	r.log.Info("restoring snapshot", "index", r.snaps.opened.Load())
 	err := r.FSM.Restore(rc)
+	took := time.Since(start)
 	r.timings.Restores.Add(1)
-	r.timings.RestoreNanos.Add(int64(time.Since(start)))
+	r.timings.RestoreNanos.Add(int64(took))
 	if err != nil {
+		r.log.Error("snapshot restore failed", "index", r.snaps.opened.Load(), "took", took, "err", err)
 		return err
 	}
 	r.FSM.MarkRestored(r.snaps.opened.Load())
+	r.log.Info("snapshot restored", "index", r.snaps.opened.Load(), "took", took.Round(time.Millisecond))
 	return nil
 }
 
@@ -52,7 +60,7 @@ func (r restoringFSM) Snapshot() (raft.FSMSnapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return timedSnapshot{FSMSnapshot: s, t: r.timings}, nil
+	return timedSnapshot{FSMSnapshot: s, t: r.timings, log: r.log}, nil
 }
 
 var _ raft.BatchingFSM = restoringFSM{}

@@ -2,6 +2,7 @@ package raftnode
 
 import (
 	"io/fs"
+	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -25,14 +26,21 @@ func (n *Node) Timings() *Timings { return n.timings }
 // timedSnapshot measures Persist, where a snapshot's time goes.
 type timedSnapshot struct {
 	raft.FSMSnapshot
-	t *Timings
+	t   *Timings
+	log *slog.Logger
 }
 
 func (s timedSnapshot) Persist(sink raft.SnapshotSink) error {
 	start := time.Now()
 	err := s.FSMSnapshot.Persist(sink)
+	took := time.Since(start)
 	s.t.Snapshots.Add(1)
-	s.t.SnapshotNanos.Add(int64(time.Since(start)))
+	s.t.SnapshotNanos.Add(int64(took))
+	if err != nil {
+		s.log.Error("snapshot write failed", "id", sink.ID(), "took", took, "err", err)
+	} else {
+		s.log.Info("snapshot written", "id", sink.ID(), "took", took.Round(time.Millisecond))
+	}
 	return err
 }
 

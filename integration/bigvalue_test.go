@@ -63,8 +63,12 @@ func TestBigValues(t *testing.T) {
 	if after["term"] != before["term"] || after["state"] != "leader" {
 		t.Fatalf("leadership changed: term %s -> %s, state %s", before["term"], after["term"], after["state"])
 	}
-	if w.worst > 500*time.Millisecond {
-		t.Errorf("a concurrent client waited %v during the 32 MiB SET (want < 500ms)", w.worst)
+	// Alone on this 2-core machine the worst wait is 0.2-0.4 s; in `make
+	// test`, sharing the cores with the other packages' race-enabled
+	// tests, up to about 0.55 s. Unchunked it was 3-4 s: the bound is
+	// there to catch that, not the machine's load.
+	if w.worst > time.Second {
+		t.Errorf("a concurrent client waited %v during the 32 MiB SET (want < 1s)", w.worst)
 	}
 	for i := 1; i <= 3; i++ {
 		ro := c.ReadOnlyClient(i)

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -227,4 +228,21 @@ func (n *nemesis) summary() string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, " ")
+}
+
+// runUntil strikes a random fault, heals it, and repeats at random
+// intervals until end (or ctx ends), then heals and restores the cluster:
+// the fault schedule every torture workload shares.
+func (n *nemesis) runUntil(ctx context.Context, end time.Time) {
+	for time.Now().Before(end) && ctx.Err() == nil {
+		sleepUntil(end, time.Duration(500+n.r.IntN(1500))*time.Millisecond)
+		if !time.Now().Before(end) {
+			break
+		}
+		n.strike()
+		sleepUntil(end, time.Duration(800+n.r.IntN(2500))*time.Millisecond)
+		n.heal()
+	}
+	n.heal()
+	n.restore()
 }

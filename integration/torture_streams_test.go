@@ -137,20 +137,11 @@ func runStreamTorture(t *testing.T, cfg tortureConfig, seed uint64, everyFault b
 			time.Sleep(time.Duration(700+r.IntN(800)) * time.Millisecond)
 			n.heal()
 		}
+		n.heal()
+		n.restore()
 	} else {
-		end := time.Now().Add(dur)
-		for time.Now().Before(end) && ctx.Err() == nil {
-			sleepUntil(end, time.Duration(500+r.IntN(1500))*time.Millisecond)
-			if !time.Now().Before(end) {
-				break
-			}
-			n.strike()
-			sleepUntil(end, time.Duration(800+r.IntN(2500))*time.Millisecond)
-			n.heal()
-		}
+		n.runUntil(ctx, time.Now().Add(dur))
 	}
-	n.heal()
-	n.restore()
 	time.Sleep(time.Second)
 	stop.Store(true)
 	wg.Wait()

@@ -196,18 +196,7 @@ func runTorture(t *testing.T, cfg tortureConfig, wl *workload, seed uint64) tort
 	}
 
 	n := newNemesis(t, c, fw, r, cfg.faults)
-	end := time.Now().Add(cfg.duration)
-	for time.Now().Before(end) && ctx.Err() == nil {
-		sleepUntil(end, time.Duration(500+r.IntN(1500))*time.Millisecond)
-		if !time.Now().Before(end) {
-			break
-		}
-		n.strike()
-		sleepUntil(end, time.Duration(800+r.IntN(2500))*time.Millisecond)
-		n.heal()
-	}
-	n.heal()
-	n.restore()
+	n.runUntil(ctx, time.Now().Add(cfg.duration))
 	// Let clients see the healed cluster for a moment, then stop them.
 	time.Sleep(time.Second)
 	stop.Store(true)

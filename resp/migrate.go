@@ -3,6 +3,7 @@ package resp
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"net"
 	"strconv"
@@ -125,19 +126,21 @@ func migrateCmd(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		key, payload []byte
 		ttl          int64
 	}
+	// One read barrier covers every key's DUMP and PTTL: what this leader
+	// has applied after it is linearizable.
+	if err := s.node.ReadBarrier(context.Background()); err != nil {
+		if errors.Is(err, raftnode.ErrNotLeader) {
+			err = raftnode.ErrNotApplied
+		}
+		return appendErrStr(out, err.Error())
+	}
 	var items []dumped
 	for _, k := range req.keys {
-		payload, err := s.readCommand(cl, db, [][]byte{[]byte("DUMP"), k})
-		if err != nil {
-			return appendErrStr(out, err.Error())
-		}
-		if bytes.HasPrefix(payload, []byte("$-1")) {
+		payload := s.fsm.Read(db, s.node.Now(), [][]byte{[]byte("DUMP"), k}, nil)
+		if payload[0] != '$' || bytes.HasPrefix(payload, []byte("$-1")) {
 			continue // missing, or expired since: Redis skips it too
 		}
-		pttl, err := s.readCommand(cl, db, [][]byte{[]byte("PTTL"), k})
-		if err != nil {
-			return appendErrStr(out, err.Error())
-		}
+		pttl := s.fsm.Read(db, s.node.Now(), [][]byte{[]byte("PTTL"), k}, nil)
 		ttl, _ := strconv.ParseInt(string(bytes.TrimSpace(pttl[1:])), 10, 64)
 		if ttl == -2 {
 			continue

@@ -3,7 +3,9 @@ package integration
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +128,71 @@ func TestACLThroughFollowers(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// TestJoinUnderRequirepass: with requirepass on, a new node joins when it
+// authenticates as a Redis replica does (masterauth in its configuration),
+// or proves membership with the cluster secret; a node with neither is
+// refused with NOAUTH.
+func TestJoinUnderRequirepass(t *testing.T) {
+	t.Run("masterauth", func(t *testing.T) {
+		c, members := protectedCluster(t)
+		none := c.newNode()
+		c.startFresh(none, []string{"--join", c.Node(1).Addr})
+		eventually(t, 15*time.Second, "the refused join logged", func() error {
+			b, _ := os.ReadFile(none.LogPath)
+			if !strings.Contains(string(b), "NOAUTH") {
+				return fmt.Errorf("%s's log does not show NOAUTH", none.ID)
+			}
+			return nil
+		})
+		if n := members(); n != 1 {
+			t.Fatalf("a node without credentials joined: %d members", n)
+		}
+		c.Kill(none.Index)
+		yaml := filepath.Join(t.TempDir(), "quoris.yaml")
+		if err := os.WriteFile(yaml, []byte("masterauth: s3cret\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c.startFresh(c.newNode(), []string{"--join", c.Node(1).Addr, "--config", yaml})
+		eventually(t, 20*time.Second, "the node with masterauth to join", func() error {
+			if n := members(); n != 2 {
+				return fmt.Errorf("%d members", n)
+			}
+			return nil
+		})
+	})
+	t.Run("cluster-secret", func(t *testing.T) {
+		c, members := protectedCluster(t, "--cluster-secret", "members-only")
+		c.startFresh(c.newNode(), []string{"--join", c.Node(1).Addr})
+		eventually(t, 20*time.Second, "the node with the cluster secret to join", func() error {
+			if n := members(); n != 2 {
+				return fmt.Errorf("%d members", n)
+			}
+			return nil
+		})
+	})
+}
+
+// protectedCluster is one node with requirepass s3cret, and a function
+// counting its members through an authenticated connection.
+func protectedCluster(t *testing.T, flags ...string) (*Cluster, func() int) {
+	c := NewCluster(t)
+	c.Flags = flags
+	c.Start(1)
+	ctx := deadlineCtx(t, 90*time.Second)
+	if err := c.Client(1).ConfigSet(ctx, "requirepass", "s3cret").Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.Password = "s3cret"
+	admin := authedClient(c, 1, "default", "s3cret")
+	t.Cleanup(func() { _ = admin.ConfigSet(context.Background(), "requirepass", "").Err() })
+	return c, func() int {
+		v, err := admin.Do(ctx, "RAFT", "NODES").Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(v)
 	}
 }

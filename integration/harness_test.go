@@ -104,6 +104,9 @@ type Cluster struct {
 	// IPPrefix+i for both client and raft traffic, so a firewall rule can
 	// cut the link between two nodes (see faults_test.go). Default 127.0.0.1.
 	IPPrefix string
+	// Password, when set, authenticates the harness's own readiness check
+	// of a starting node (a joined node soon requires it).
+	Password string
 
 	mu      sync.Mutex
 	clients []*redis.Client
@@ -294,7 +297,7 @@ func (c *Cluster) launch(nd *Node, args []string) error {
 	// PING could be answered by whoever else holds the port).
 	deadline := time.Now().Add(startTimeout)
 	for {
-		info, err := raftInfo(nd.Addr)
+		info, err := raftInfoAuth(nd.Addr, c.Password)
 		if err == nil && info["node_id"] == nd.ID {
 			select {
 			case <-p.done:
@@ -420,8 +423,23 @@ func (c *Cluster) RaftInfo(i int) (map[string]string, error) {
 	return raftInfo(c.Node(i).Addr)
 }
 
-func raftInfo(addr string) (map[string]string, error) {
-	reply, err := rawDo(addr, 2*time.Second, "RAFT", "INFO")
+func raftInfo(addr string) (map[string]string, error) { return raftInfoAuth(addr, "") }
+
+// raftInfoAuth is raftInfo on a connection that first authenticates with
+// password, when one is given.
+func raftInfoAuth(addr, password string) (map[string]string, error) {
+	rc, err := dialRESP(addr, 2*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	rc.SetDeadline(time.Now().Add(2 * time.Second))
+	if password != "" {
+		if _, err := rc.Do("AUTH", password); err != nil {
+			return nil, err
+		}
+	}
+	reply, err := rc.Do("RAFT", "INFO")
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,11 @@ func (s *Server) authCheck(cl *client, args [][]byte) string {
 		return ""
 	}
 	if !cl.authed && !open && !sp.Has("no_auth") {
+		if isRaftJoin(args) && s.joinsAuthenticated() && s.joinProven(cl, args) {
+			// A node proving membership needs no user: --join works under
+			// requirepass with tls-cluster or cluster-secret alone.
+			return ""
+		}
 		return errNoAuth
 	}
 	if sp.Has("no_auth") {
@@ -387,4 +392,8 @@ func (s *Server) scriptACL(user string, args [][]byte) string {
 		return "The user executing the script can't publish to the channel mentioned in the command"
 	}
 	return ""
+}
+
+func isRaftJoin(args [][]byte) bool {
+	return len(args) >= 2 && strings.EqualFold(string(args[0]), "raft") && strings.EqualFold(string(args[1]), "join")
 }

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/quoris/quoris/redisconf"
 )
 
 // JoinCluster asks the cluster reachable at any of addrs to add this node,
@@ -57,9 +59,34 @@ func (s *Server) roundTrip(addr string, args [][]byte) (string, error) {
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := c.Write(appendCommand(nil, args)); err != nil {
+	// As a Redis replica authenticates to its master, a joining node sends
+	// AUTH [masteruser] masterauth first when masterauth is configured.
+	var req []byte
+	auth := s.joinAuthArgs()
+	if auth != nil {
+		req = appendCommand(req, auth)
+	}
+	if _, err := c.Write(appendCommand(req, args)); err != nil {
 		return "", err
 	}
-	reply, err := appendReply(nil, bufio.NewReader(c))
+	rd := bufio.NewReader(c)
+	if auth != nil {
+		reply, err := appendReply(nil, rd)
+		if err != nil || reply[0] == '-' {
+			return string(reply), err
+		}
+	}
+	reply, err := appendReply(nil, rd)
 	return string(reply), err
+}
+
+func (s *Server) joinAuthArgs() [][]byte {
+	pass := s.conf.get(redisconf.Lookup("masterauth"))
+	if pass == "" {
+		return nil
+	}
+	if user := s.conf.get(redisconf.Lookup("masteruser")); user != "" {
+		return [][]byte{[]byte("AUTH"), []byte(user), []byte(pass)}
+	}
+	return [][]byte{[]byte("AUTH"), []byte(pass)}
 }

@@ -173,22 +173,8 @@ func (s *Server) joinArgs(raftAddr string) [][]byte {
 // leader, which checks again: the follower's own certificate, or the
 // forwarded MAC, admits it there.
 func (s *Server) authorizeJoin(cl *client, args [][]byte) error {
-	certs := s.opts.PeerTLS && s.opts.TLS != nil
-	if s.opts.ClusterSecret == "" && !certs {
+	if !s.joinsAuthenticated() || s.joinProven(cl, args) {
 		return nil
-	}
-	if certs {
-		if cs := clientTLS(cl); cs != nil && s.opts.TLS.VerifyPeer(*cs) == nil {
-			return nil
-		}
-	}
-	if s.opts.ClusterSecret != "" && len(args) == 7 {
-		ts, err := strconv.ParseInt(string(args[5]), 10, 64)
-		skew := time.Since(time.Unix(ts, 0))
-		want := joinMAC(s.opts.ClusterSecret, string(args[2]), string(args[3]), string(args[4]), string(args[5]))
-		if err == nil && skew < joinMaxSkew && skew > -joinMaxSkew && hmac.Equal([]byte(want), args[6]) {
-			return nil
-		}
 	}
 	addr := ""
 	if cl != nil {
@@ -196,4 +182,27 @@ func (s *Server) authorizeJoin(cl *client, args [][]byte) error {
 	}
 	s.log.Warn("join refused", "joining", string(args[2]), "from", addr)
 	return errJoinRefused
+}
+
+// joinsAuthenticated: joins must prove membership (certificate or secret);
+// otherwise anyone who may run RAFT JOIN may join.
+func (s *Server) joinsAuthenticated() bool {
+	return s.opts.ClusterSecret != "" || (s.opts.PeerTLS && s.opts.TLS != nil)
+}
+
+// joinProven: the RAFT JOIN in args comes over TLS with a certificate of
+// the cluster CA, or carries a fresh MAC of the cluster secret.
+func (s *Server) joinProven(cl *client, args [][]byte) bool {
+	if s.opts.PeerTLS && s.opts.TLS != nil {
+		if cs := clientTLS(cl); cs != nil && s.opts.TLS.VerifyPeer(*cs) == nil {
+			return true
+		}
+	}
+	if s.opts.ClusterSecret != "" && len(args) == 7 {
+		ts, err := strconv.ParseInt(string(args[5]), 10, 64)
+		skew := time.Since(time.Unix(ts, 0))
+		want := joinMAC(s.opts.ClusterSecret, string(args[2]), string(args[3]), string(args[4]), string(args[5]))
+		return err == nil && skew < joinMaxSkew && skew > -joinMaxSkew && hmac.Equal([]byte(want), args[6])
+	}
+	return false
 }

@@ -64,10 +64,10 @@ func (s *Server) authCheck(cl *client, args [][]byte) string {
 	a := s.fsm.ACL()
 	u := a.Get(cl.userName())
 	if u == nil {
-		// The user was deleted: Redis disconnects its clients; here the
-		// connection falls back to an unauthenticated default user.
-		cl.setUser("", false)
-		u = a.Get("default")
+		// The user was deleted and closeDeletedUsers has not closed the
+		// connection yet: Redis would have, so nothing more runs on it.
+		_ = cl.conn.NetConn().Close()
+		return errNoAuth
 	}
 	open := !a.AuthRequired()
 	if open && u.Name == "default" && u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels {

@@ -210,7 +210,7 @@ func TestScriptACLMatchesRedis(t *testing.T) {
 	redisAddr := startRedisOrSkip(t)
 	addr, _ := startTestServer(t)
 	for _, a := range []string{redisAddr, addr} {
-		if got := dialRaw(t, a).do("ACL", "SETUSER", "sc", "on", "nopass", "+eval", "+eval_ro", "+get", "+publish", "~a*", "&x"); got != "+OK\r\n" {
+		if got := dialRaw(t, a).do("ACL", "SETUSER", "sc", "on", "nopass", "+eval", "+eval_ro", "+get", "+publish", "+multi", "+exec", "+acl|whoami", "~a*", "&x"); got != "+OK\r\n" {
 			t.Fatalf("SETUSER: %q", got)
 		}
 	}
@@ -225,6 +225,13 @@ func TestScriptACLMatchesRedis(t *testing.T) {
 		{"EVAL", "return redis.call('publish','x','m')", "0"},
 		{"EVAL_RO", "return redis.call('get','b1')", "0"},
 		{"EVAL_RO", "return redis.pcall('get','a1')", "0"},
+		// Queued scripts are checked as well when EXEC runs them.
+		{"ACL", "WHOAMI"},
+		{"MULTI"},
+		{"EVAL", "return redis.call('set','b2','x')", "0"},
+		{"EVAL", "return redis.call('get','a1')", "0"},
+		{"EVAL_RO", "return redis.pcall('get','b1')", "0"},
+		{"EXEC"},
 	} {
 		if want, got := r.do(args...), q.do(args...); got != want {
 			t.Errorf("%q:\n got %q\nwant %q", args, got, want)

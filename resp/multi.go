@@ -157,7 +157,13 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	var cmds []fsm.TxCmd
 	for _, q := range tx.queue {
 		if q.local == nil {
-			cmds = append(cmds, fsm.TxCmd{DB: q.db, Args: q.args})
+			// A restricted user's queued script is checked in the log as
+			// one sent outside MULTI is.
+			args := q.args
+			if c := s.table.Lookup(args[0]); c != nil {
+				args, _ = s.scriptAsUser(cl, c, args)
+			}
+			cmds = append(cmds, fsm.TxCmd{DB: q.db, Args: args})
 		}
 	}
 	var replies [][]byte

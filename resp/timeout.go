@@ -18,6 +18,7 @@ func (s *Server) closeIdleClients(stop <-chan struct{}) {
 			return
 		case now := <-tick.C:
 			s.closeIdle(now)
+			s.closeDeletedUsers()
 		}
 	}
 }
@@ -41,5 +42,25 @@ func (s *Server) closeIdle(now time.Time) {
 			continue
 		}
 		_ = c.conn.NetConn().Close()
+	}
+}
+
+// closeDeletedUsers closes the connections of users that ACL DELUSER (or
+// ACL LOAD) removed, as Redis does; users are replicated, so every node
+// closes its own clients of that user within a tick of applying the change.
+func (s *Server) closeDeletedUsers() {
+	a := s.fsm.ACL()
+	s.mu.Lock()
+	var gone []*client
+	for _, c := range s.clients {
+		if u := c.lockedUser(); u != "" && a.Get(u) == nil {
+			gone = append(gone, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range gone {
+		if !c.peerSeen.Load() {
+			_ = c.conn.NetConn().Close()
+		}
 	}
 }

@@ -23,6 +23,9 @@ var redisCategoryFix = map[string]struct{ add, drop []string }{
 	"swapdb":                  {add: []string{"keyspace", "dangerous"}},
 	"keys":                    {add: []string{"dangerous"}},
 	"restore":                 {add: []string{"dangerous"}},
+	"restore-asking":          {add: []string{"keyspace", "dangerous"}},
+	"pubsub|help":             {drop: []string{"pubsub"}},
+	"wait":                    {drop: []string{"keyspace"}},
 	"sort":                    {add: []string{"set", "sortedset", "list", "dangerous"}, drop: []string{"keyspace"}},
 	"sort_ro":                 {add: []string{"set", "sortedset", "list", "dangerous"}, drop: []string{"keyspace"}},
 }

@@ -98,7 +98,12 @@ func (s *Server) commandTable() []cmdDesc {
 	}
 	for _, c := range s.table.All() {
 		if _, shadowed := s.local[c.Name]; !shadowed {
-			out = append(out, cmdDesc{spec: &c.Spec, name: c.Name})
+			d := cmdDesc{spec: &c.Spec, name: c.Name}
+			subs := fsm.Subcommands(c.Name)
+			for i := range subs {
+				d.subs = append(d.subs, cmdDesc{spec: &subs[i], name: c.Name + "|" + subs[i].Name})
+			}
+			out = append(out, d)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })

@@ -2,6 +2,8 @@ package resp
 
 import (
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -109,10 +111,13 @@ func TestCommandDocsAndSpecsMatchRedis(t *testing.T) {
 		}
 		qi := q.val("COMMAND", "INFO", name).([]any)[0].([]any)
 		ri := rinfo[0].([]any)
+		if missing := missingNames(subcommandNames(qi[9]), subcommandNames(ri[9])); name != "cluster" && len(missing) > 0 {
+			t.Errorf("COMMAND INFO %s: no subcommands %v", name, missing)
+		}
 		for _, el := range []struct {
 			i    int
 			what string
-		}{{7, "tips"}, {8, "key specs"}} {
+		}{{1, "arity"}, {2, "flags"}, {3, "first key"}, {4, "last key"}, {5, "step"}, {6, "ACL categories"}, {7, "tips"}, {8, "key specs"}} {
 			if !reflect.DeepEqual(qi[el.i], ri[el.i]) {
 				t.Errorf("COMMAND INFO %s %s: quoris %#v, redis %#v", name, el.what, qi[el.i], ri[el.i])
 			}
@@ -139,4 +144,60 @@ func withoutSubcommands(doc any) []any {
 		return d[:n-2]
 	}
 	return d
+}
+
+// missingNames is what want has and got does not.
+func missingNames(got, want []string) []string {
+	var out []string
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func subcommandNames(subs any) []string {
+	var names []string
+	for _, sc := range subs.([]any) {
+		names = append(names, sc.([]any)[0].(string))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// TestCommandListMatchesRedis: COMMAND LIST names every command and
+// subcommand redis-server 7.0 has, except the CLUSTER subcommands that
+// administer slots and gossip, which a single raft shard has no use for;
+// COMMAND COUNT counts top-level commands as Redis does.
+func TestCommandListMatchesRedis(t *testing.T) {
+	raddr := startRedisOrSkip(t)
+	qaddr, _ := startTestServer(t)
+	q, r := dialRaw(t, qaddr), dialRaw(t, raddr)
+	ours := map[string]bool{}
+	top := 0
+	for _, n := range q.val("COMMAND", "LIST").([]any) {
+		ours[n.(string)] = true
+		if !strings.Contains(n.(string), "|") {
+			top++
+		}
+	}
+	if got := q.val("COMMAND", "COUNT"); got != int64(top) {
+		t.Errorf("COMMAND COUNT %v, COMMAND LIST has %d top-level commands", got, top)
+	}
+	notHere := map[string]bool{}
+	for _, n := range strings.Fields("addslots addslotsrange bumpepoch count-failure-reports countkeysinslot delslots delslotsrange " +
+		"failover flushslots forget getkeysinslot links meet replicate reset saveconfig set-config-epoch setslot") {
+		notHere["cluster|"+n] = true
+	}
+	var missing []string
+	for _, n := range r.val("COMMAND", "LIST").([]any) {
+		if name := n.(string); !ours[name] && !notHere[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		t.Errorf("redis-server has, quoris does not list: %v", missing)
+	}
 }

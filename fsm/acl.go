@@ -35,13 +35,10 @@ type KeyPattern struct {
 	Perm    int
 }
 
-// ACLUser is one user. Never modify a stored user: Clone it.
-type ACLUser struct {
-	Name        string
-	Enabled     bool
-	NoPass      bool
-	Sanitize    int      // 0 none, 1 sanitize-payload, 2 skip-sanitize-payload
-	Passwords   []string // SHA-256 hex, in insertion order
+// ACLSelector is one set of permissions: the user's root selector, or
+// one of its "(...)" selectors. A command is allowed when any of the
+// user's selectors allows it.
+type ACLSelector struct {
 	AllKeys     bool
 	Keys        []KeyPattern
 	AllChannels bool
@@ -50,14 +47,47 @@ type ACLUser struct {
 	CmdRules    []string // "+get", "-@write", "+config|get" ... lower case, applied in order
 }
 
+// ACLUser is one user. Never modify a stored user: Clone it.
+type ACLUser struct {
+	Name      string
+	Enabled   bool
+	NoPass    bool
+	Sanitize  int      // 0 none, 1 sanitize-payload, 2 skip-sanitize-payload
+	Passwords []string // SHA-256 hex, in insertion order
+	ACLSelector
+	Selectors []*ACLSelector // the "(...)" selectors, in the order added
+}
+
 // Clone returns a deep copy.
 func (u *ACLUser) Clone() *ACLUser {
 	c := *u
 	c.Passwords = append([]string(nil), u.Passwords...)
-	c.Keys = append([]KeyPattern(nil), u.Keys...)
-	c.Channels = append([]string(nil), u.Channels...)
-	c.CmdRules = append([]string(nil), u.CmdRules...)
+	c.ACLSelector = *u.ACLSelector.clone()
+	c.Selectors = nil
+	for _, sel := range u.Selectors {
+		c.Selectors = append(c.Selectors, sel.clone())
+	}
 	return &c
+}
+
+func (s *ACLSelector) clone() *ACLSelector {
+	c := *s
+	c.Keys = append([]KeyPattern(nil), s.Keys...)
+	c.Channels = append([]string(nil), s.Channels...)
+	c.CmdRules = append([]string(nil), s.CmdRules...)
+	return &c
+}
+
+// Unrestricted reports whether the root selector allows everything, so
+// that no check is needed.
+func (u *ACLUser) Unrestricted() bool {
+	return u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels
+}
+
+// All is the root selector followed by the "(...)" ones: the order in
+// which Redis checks them.
+func (u *ACLUser) All() []*ACLSelector {
+	return append([]*ACLSelector{&u.ACLSelector}, u.Selectors...)
 }
 
 // NewACLUser is Redis's ACLCreateUser: off, no password, no keys, the
@@ -66,7 +96,7 @@ func NewACLUser(name string) *ACLUser { return &ACLUser{Name: name} }
 
 // DefaultACLUser is the user every node starts with: on nopass ~* &* +@all.
 func DefaultACLUser() *ACLUser {
-	return &ACLUser{Name: "default", Enabled: true, NoPass: true, AllKeys: true, AllChannels: true, CmdAll: true}
+	return &ACLUser{Name: "default", Enabled: true, NoPass: true, ACLSelector: ACLSelector{AllKeys: true, AllChannels: true, CmdAll: true}}
 }
 
 // HashPassword is Redis's ACLHashPassword: SHA-256, lower-case hex.
@@ -89,8 +119,6 @@ var (
 	errACLNoPass   = &ACLError{"The password you are trying to remove from the user does not exist"}
 	errACLHash     = &ACLError{"The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters"}
 	errACLFirstArg = &ACLError{"Allowing first-arg of a subcommand is not supported"}
-	// ErrACLSelectors: selectors "(...)" are not implemented.
-	ErrACLSelectors = &ACLError{"Selectors are not supported by this server"}
 )
 
 // ErrACLDefaultUser is DELUSER default.
@@ -118,23 +146,10 @@ func (u *ACLUser) Apply(op string) error {
 		u.NoPass, u.Passwords = false, nil
 	case "reset":
 		u.NoPass, u.Passwords = false, nil
-		u.AllKeys, u.Keys = false, nil
-		u.AllChannels, u.Channels = false, nil
+		u.ACLSelector, u.Selectors = ACLSelector{}, nil
 		u.Enabled, u.Sanitize = false, 1
-		u.CmdAll, u.CmdRules = false, nil
 	case "clearselectors":
-	case "allkeys", "~*":
-		u.AllKeys, u.Keys = true, nil
-	case "resetkeys":
-		u.AllKeys, u.Keys = false, nil
-	case "allchannels", "&*":
-		u.AllChannels, u.Channels = true, nil
-	case "resetchannels":
-		u.AllChannels, u.Channels = false, nil
-	case "allcommands", "+@all":
-		u.CmdAll, u.CmdRules = true, nil
-	case "nocommands", "-@all":
-		u.CmdAll, u.CmdRules = false, nil
+		u.Selectors = nil
 	default:
 		return u.applyOp(op, low)
 	}
@@ -166,30 +181,73 @@ func (u *ACLUser) applyOp(op, low string) error {
 			return errACLNoPass
 		}
 		u.Passwords = append(u.Passwords[:i:i], u.Passwords[i+1:]...)
-	case '~', '%':
-		return u.addKeyPattern(op)
-	case '&':
-		if u.AllChannels {
-			return errACLAllChans
-		}
-		if hasSpace(op[1:]) {
+	case '(':
+		if op[len(op)-1] != ')' {
 			return errACLSyntax
 		}
-		if !containsStr(u.Channels, op[1:]) {
-			u.Channels = append(u.Channels, op[1:])
+		sel := &ACLSelector{}
+		for _, o := range SelectorOps(op) {
+			if err := sel.Apply(o); err != nil {
+				return err
+			}
 		}
-	case '(':
-		return ErrACLSelectors
-	case '+', '-':
-		return u.addCmdRule(low)
+		u.Selectors = append(u.Selectors, sel)
 	default:
-		return errACLSyntax
+		return u.ACLSelector.Apply(op)
 	}
 	return nil
 }
 
-func (u *ACLUser) addKeyPattern(op string) error {
-	if u.AllKeys {
+// SelectorOps splits "(op op ...)" into its ops, as Redis's
+// aclCreateSelectorFromOpSet does (by white space).
+func SelectorOps(op string) []string {
+	return strings.Fields(op[1 : len(op)-1])
+}
+
+// Apply is Redis's ACLSetSelector: the ops a selector takes (keys,
+// channels, commands); any other is a syntax error.
+func (s *ACLSelector) Apply(op string) error {
+	if op == "" {
+		return nil
+	}
+	switch low := strings.ToLower(op); low {
+	case "allkeys", "~*":
+		s.AllKeys, s.Keys = true, nil
+	case "resetkeys":
+		s.AllKeys, s.Keys = false, nil
+	case "allchannels", "&*":
+		s.AllChannels, s.Channels = true, nil
+	case "resetchannels":
+		s.AllChannels, s.Channels = false, nil
+	case "allcommands", "+@all":
+		s.CmdAll, s.CmdRules = true, nil
+	case "nocommands", "-@all":
+		s.CmdAll, s.CmdRules = false, nil
+	default:
+		switch op[0] {
+		case '~', '%':
+			return s.addKeyPattern(op)
+		case '&':
+			if s.AllChannels {
+				return errACLAllChans
+			}
+			if hasSpace(op[1:]) {
+				return errACLSyntax
+			}
+			if !containsStr(s.Channels, op[1:]) {
+				s.Channels = append(s.Channels, op[1:])
+			}
+		case '+', '-':
+			return s.addCmdRule(low)
+		default:
+			return errACLSyntax
+		}
+	}
+	return nil
+}
+
+func (s *ACLSelector) addKeyPattern(op string) error {
+	if s.AllKeys {
 		return errACLAllKeys
 	}
 	perm, off := KeyAll, 1
@@ -217,19 +275,19 @@ func (u *ACLUser) addKeyPattern(op string) error {
 	if hasSpace(pat) {
 		return errACLSyntax
 	}
-	for i := range u.Keys {
-		if u.Keys[i].Pattern == pat {
-			u.Keys[i].Perm |= perm
+	for i := range s.Keys {
+		if s.Keys[i].Pattern == pat {
+			s.Keys[i].Perm |= perm
 			return nil
 		}
 	}
-	u.Keys = append(u.Keys, KeyPattern{Pattern: pat, Perm: perm})
+	s.Keys = append(s.Keys, KeyPattern{Pattern: pat, Perm: perm})
 	return nil
 }
 
 // addCmdRule appends a command rule, dropping an earlier rule on the
 // same target: the later one sets every bit the earlier one did.
-func (u *ACLUser) addCmdRule(low string) error {
+func (s *ACLSelector) addCmdRule(low string) error {
 	target := low[1:]
 	if target == "" || target == "@" || hasSpace(target) {
 		return errACLUnknown
@@ -237,13 +295,13 @@ func (u *ACLUser) addCmdRule(low string) error {
 	if strings.HasPrefix(target, "@") && strings.Contains(target, "|") {
 		return errACLUnknown
 	}
-	kept := u.CmdRules[:0:0]
-	for _, r := range u.CmdRules {
+	kept := s.CmdRules[:0:0]
+	for _, r := range s.CmdRules {
 		if r[1:] != target {
 			kept = append(kept, r)
 		}
 	}
-	u.CmdRules = append(kept, low)
+	s.CmdRules = append(kept, low)
 	return nil
 }
 
@@ -318,22 +376,32 @@ func (u *ACLUser) Ops() []string {
 	for _, p := range u.Passwords {
 		ops = append(ops, "#"+p)
 	}
-	if u.AllKeys {
+	ops = append(ops, u.ACLSelector.ops()...)
+	for _, sel := range u.Selectors {
+		ops = append(ops, "("+strings.Join(sel.ops(), " ")+")")
+	}
+	return ops
+}
+
+// ops rebuilds s from an empty selector.
+func (s *ACLSelector) ops() []string {
+	var ops []string
+	if s.AllKeys {
 		ops = append(ops, "~*")
 	}
-	for _, k := range u.Keys {
+	for _, k := range s.Keys {
 		ops = append(ops, k.String())
 	}
-	if u.AllChannels {
+	if s.AllChannels {
 		ops = append(ops, "&*")
 	}
-	for _, c := range u.Channels {
+	for _, c := range s.Channels {
 		ops = append(ops, "&"+c)
 	}
-	if u.CmdAll {
+	if s.CmdAll {
 		ops = append(ops, "+@all")
 	}
-	return append(ops, u.CmdRules...)
+	return append(ops, s.CmdRules...)
 }
 
 // String is the pattern as ACL LIST writes it.
@@ -412,4 +480,37 @@ func (a *ACLUsers) CheckPassword(name string, pass []byte) *ACLUser {
 		}
 	}
 	return nil
+}
+
+// MergeSelectorArgs is Redis's ACLMergeSelectorArguments: an argument
+// opening a selector without closing it ("(+get") is joined by spaces
+// with the ones that follow up to the one ending in ")". bad is the
+// argument whose selector never closes, when ok is false.
+func MergeSelectorArgs(args []string) (merged []string, bad string, ok bool) {
+	open := -1
+	var sel string
+	for i, op := range args {
+		if open < 0 && len(op) > 0 && op[0] == '(' && op[len(op)-1] != ')' {
+			open, sel = i, op
+			continue
+		}
+		if open >= 0 {
+			sel += " " + op
+			if len(op) > 0 && op[len(op)-1] == ')' {
+				merged, open = append(merged, sel), -1
+			}
+			continue
+		}
+		merged = append(merged, op)
+	}
+	if open >= 0 {
+		return nil, args[open], false
+	}
+	return merged, "", true
+}
+
+// ErrUnmatchedSelector is ACL SETUSER's reply to a selector that does not
+// close.
+func ErrUnmatchedSelector(start string) error {
+	return errors.New("ERR Unmatched parenthesis in acl selector starting at '" + start + "'.")
 }

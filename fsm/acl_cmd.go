@@ -67,7 +67,11 @@ func cmdQuorisACL(c *Ctx) error {
 			if users.byName[name] != nil {
 				return fmt.Errorf("ERR Duplicate user '%s' found", name)
 			}
-			u, err := userFromOps(name, strings.Fields(c.Arg(i+1)))
+			ops, bad, ok := MergeSelectorArgs(strings.Fields(c.Arg(i + 1)))
+			if !ok {
+				return ErrUnmatchedSelector(bad)
+			}
+			u, err := userFromOps(name, ops)
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,15 @@ func TestACLUserApply(t *testing.T) {
 		{[]string{"%R"}, "Syntax error"},
 		{[]string{"~a b"}, "Syntax error"},
 		{[]string{"bogus"}, "Syntax error"},
-		{[]string{"(~a +get)"}, ErrACLSelectors.Msg},
+		{[]string{"(~a +get)"}, "(~a +get)"},
+		{[]string{"~r*", "(%R~a* &c +@read -hget)", "(allkeys allcommands)"}, "~r* (%R~a* &c +@read -hget) (~* +@all)"},
+		{[]string{"(~a +get)", "clearselectors", "+set"}, "+set"},
+		{[]string{"(~a +get)", "reset"}, "sanitize-payload"},
+		{[]string{"(on)"}, "Syntax error"},
+		{[]string{"(>pw)"}, "Syntax error"},
+		{[]string{"(~a b)"}, "Syntax error"},
+		{[]string{"x)"}, "Syntax error"},
+		{[]string{"()"}, "()"},
 		{[]string{"+"}, "Unknown command or category name in ACL"},
 	} {
 		u := NewACLUser("u")
@@ -115,6 +123,7 @@ func TestACLSnapshotRoundTrip(t *testing.T) {
 	h.do("QUORIS.ACL", "SECRET", "cafe")
 	h.do("QUORIS.ACL", "SETUSER", "alice", "on", ">pw", "~k*", "%R~r*", "&c*", "+@all", "-@dangerous", "+get|x")
 	h.do("QUORIS.ACL", "SETUSER", "bob", "reset", "skip-sanitize-payload")
+	h.do("QUORIS.ACL", "SETUSER", "carol", "on", "~a*", "+get", "(~b* &x +set)", "(%W~c* +@write -del)", "()")
 	h.do("QUORIS.CONFIG", "requirepass", "top")
 	snap, err := h.f.Snapshot()
 	if err != nil {
@@ -133,10 +142,13 @@ func TestACLSnapshotRoundTrip(t *testing.T) {
 	if got.PeerSecret != "cafe" {
 		t.Errorf("secret %q", got.PeerSecret)
 	}
-	if names := got.Names(); !reflect.DeepEqual(names, []string{"alice", "bob", "default"}) {
+	if names := got.Names(); !reflect.DeepEqual(names, []string{"alice", "bob", "carol", "default"}) {
 		t.Errorf("users %q", names)
 	}
-	for _, n := range []string{"alice", "bob", "default"} {
+	if n := len(got.Get("carol").Selectors); n != 3 {
+		t.Errorf("carol has %d selectors after the restore, want 3", n)
+	}
+	for _, n := range []string{"alice", "bob", "carol", "default"} {
 		if !reflect.DeepEqual(src.Get(n), got.Get(n)) {
 			t.Errorf("%s: restored %+v, want %+v", n, got.Get(n), src.Get(n))
 		}

@@ -32,7 +32,13 @@ func TestACLContainerSubcommandsMatchRedis(t *testing.T) {
 		{"OBJECT", "FREQ", "k"},
 	}
 	for _, args := range steps {
-		if want, got := r.do(args...), q.do(args...); got != want {
+		want, got := r.do(args...), q.do(args...)
+		if args[1] == "GETUSER" {
+			// Single-command rules come in Redis's dict order, which
+			// changes from one process to the next.
+			want, got = sortSingleRules(want), sortSingleRules(got)
+		}
+		if got != want {
 			t.Errorf("%q:\n got %q\nwant %q", args, got, want)
 		}
 	}

@@ -70,7 +70,7 @@ func (s *Server) authCheck(cl *client, args [][]byte) string {
 		return errNoAuth
 	}
 	open := !a.AuthRequired()
-	if open && u.Name == "default" && u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels {
+	if open && u.Name == "default" && u.Unrestricted() {
 		return "" // no ACL in force: the common case costs one map lookup
 	}
 	x := s.aclIdx()
@@ -146,36 +146,54 @@ func (s *Server) aclLookup(x *aclIndex, args [][]byte) (int, *fsm.Spec) {
 	return i, sp
 }
 
-// aclCheckCmd is ACLSelectorCheckCmd for the root selector: the command
-// bit, then each key against the patterns with its read/write access,
-// then each published or subscribed channel. obj is what was refused.
+// aclCheckCmd is ACLCheckAllUserCommandPerm: allowed when any of the
+// user's selectors allows it; else the most relevant refusal (a channel
+// over a key over the command; between two keys or channels, the later
+// argument). obj is what was refused.
 func (s *Server) aclCheckCmd(x *aclIndex, u *fsm.ACLUser, i int, sp *fsm.Spec, args [][]byte) (aclDenied, string) {
-	if !x.can(s.permsOf(u), i, args) {
-		return aclDeniedCmd, x.cmds[i].name
-	}
-	if !u.AllKeys {
-		if k, ok := s.deniedKey(u, sp, args); !ok {
-			return aclDeniedKey, k
+	res, obj, at := s.aclSelectorCheck(x, &u.ACLSelector, i, sp, args)
+	for _, sel := range u.Selectors {
+		if res == aclOK {
+			break
+		}
+		r, o, n := s.aclSelectorCheck(x, sel, i, sp, args)
+		if r == aclOK || r > res || r == res && n > at {
+			res, obj, at = r, o, n
 		}
 	}
-	if !u.AllChannels {
-		for _, ch := range channelArgs(sp.Name, args) {
-			if !channelAllowed(u.Channels, ch.name, ch.pattern) {
-				return aclDeniedChannel, ch.name
+	return res, obj
+}
+
+// aclSelectorCheck is ACLSelectorCheckCmd: the command bit, then each key
+// against the patterns with its read/write access, then each published or
+// subscribed channel. at orders refusals of one kind by argument.
+func (s *Server) aclSelectorCheck(x *aclIndex, sel *fsm.ACLSelector, i int, sp *fsm.Spec, args [][]byte) (res aclDenied, obj string, at int) {
+	if !x.can(s.permsOf(sel), i, args) {
+		return aclDeniedCmd, x.cmds[i].name, 0
+	}
+	if !sel.AllKeys {
+		if k, n, ok := s.deniedKey(sel, sp, args); !ok {
+			return aclDeniedKey, k, n
+		}
+	}
+	if !sel.AllChannels {
+		for n, ch := range channelArgs(sp.Name, args) {
+			if !channelAllowed(sel.Channels, ch.name, ch.pattern) {
+				return aclDeniedChannel, ch.name, n
 			}
 		}
 	}
-	return aclOK, ""
+	return aclOK, "", 0
 }
 
-func (s *Server) deniedKey(u *fsm.ACLUser, sp *fsm.Spec, args [][]byte) (string, bool) {
+func (s *Server) deniedKey(sel *fsm.ACLSelector, sp *fsm.Spec, args [][]byte) (string, int, bool) {
 	var keys [][]byte
 	if c := s.table.Lookup(args[0]); c != nil && &c.Spec == sp {
 		keys = c.KeyArgs(args)
 	} else if s.lookupLocal(args[0]) != nil {
 		var err string
 		if sp, keys, err = getKeys(s.commandTable(), s.table, args); err != "" {
-			return "", true
+			return "", 0, true
 		}
 	}
 	for n, k := range keys {
@@ -193,17 +211,17 @@ func (s *Server) deniedKey(u *fsm.ACLUser, sp *fsm.Spec, args [][]byte) (string,
 			}
 		}
 		ok := false
-		for _, p := range u.Keys {
+		for _, p := range sel.Keys {
 			if p.Perm&need == need && datatypes.Match(p.Pattern, string(k), false) {
 				ok = true
 				break
 			}
 		}
 		if !ok {
-			return string(k), false
+			return string(k), n, false
 		}
 	}
-	return "", true
+	return "", 0, true
 }
 
 type channelArg struct {
@@ -352,7 +370,7 @@ func (s *Server) scriptAsUser(cl *client, c *fsm.Command, args [][]byte) ([][]by
 		return args, c
 	}
 	u := s.fsm.ACL().Get(cl.userName())
-	if u == nil || u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels {
+	if u == nil || u.Unrestricted() {
 		return args, c
 	}
 	wrapped := append([][]byte{[]byte("QUORIS.ASUSER"), []byte(u.Name)}, args...)

@@ -86,13 +86,16 @@ func (s *Server) checkOps(u *fsm.ACLUser, ops [][]byte) ([][]byte, error) {
 	out := make([][]byte, 0, len(ops))
 	for _, raw := range ops {
 		op := string(raw)
-		low := strings.ToLower(op)
-		if len(op) > 1 && (op[0] == '+' || op[0] == '-') && low != "+@all" && low != "-@all" {
-			if err := x.apply(p, op); err != nil {
-				return nil, fsm.SetUserError(op, err)
+		if len(op) > 1 && op[0] == '(' && op[len(op)-1] == ')' {
+			// A selector's command rules, checked from an empty selector.
+			sel := x.compile(false, nil)
+			for _, o := range fsm.SelectorOps(op) {
+				if err := checkCmdRule(x, sel, o); err != nil {
+					return nil, fsm.SetUserError(op, err)
+				}
 			}
-		} else if low == "+@all" || low == "-@all" || low == "allcommands" || low == "nocommands" || low == "reset" {
-			x.apply(p, map[bool]string{true: "+@all", false: "-@all"}[low == "+@all" || low == "allcommands"])
+		} else if err := checkCmdRule(x, p, op); err != nil {
+			return nil, fsm.SetUserError(op, err)
 		}
 		if err := u.Apply(op); err != nil {
 			return nil, fsm.SetUserError(op, err)
@@ -104,6 +107,37 @@ func (s *Server) checkOps(u *fsm.ACLUser, ops [][]byte) ([][]byte, error) {
 			op = "!" + fsm.HashPassword(raw[1:])
 		}
 		out = append(out, []byte(op))
+	}
+	return out, nil
+}
+
+// checkCmdRule applies op to p when it is a command rule, with Redis's
+// error for a name no command or category has.
+func checkCmdRule(x *aclIndex, p *aclPerms, op string) error {
+	low := strings.ToLower(op)
+	if len(op) > 1 && (op[0] == '+' || op[0] == '-') && low != "+@all" && low != "-@all" {
+		return x.apply(p, op)
+	}
+	if low == "+@all" || low == "-@all" || low == "allcommands" || low == "nocommands" || low == "reset" {
+		x.apply(p, map[bool]string{true: "+@all", false: "-@all"}[low == "+@all" || low == "allcommands"])
+	}
+	return nil
+}
+
+// mergeSelectors joins the arguments of a selector split by the client
+// ("(+get" "~k*)") as Redis's ACL SETUSER does.
+func mergeSelectors(args [][]byte) ([][]byte, error) {
+	strs := make([]string, len(args))
+	for i, a := range args {
+		strs[i] = string(a)
+	}
+	merged, bad, ok := fsm.MergeSelectorArgs(strs)
+	if !ok {
+		return nil, fsm.ErrUnmatchedSelector(bad)
+	}
+	out := make([][]byte, len(merged))
+	for i, m := range merged {
+		out[i] = []byte(m)
 	}
 	return out, nil
 }
@@ -143,8 +177,11 @@ func aclSetUser(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	} else {
 		u = u.Clone()
 	}
-	ops, err := s.checkOps(u, args[3:])
+	ops, err := mergeSelectors(args[3:])
 	if err != nil {
+		return appendErrStr(out, err.Error())
+	}
+	if ops, err = s.checkOps(u, ops); err != nil {
 		return appendErrStr(out, err.Error())
 	}
 	return s.appendProposal(cl, out, append([][]byte{[]byte("SETUSER"), args[2]}, ops...))
@@ -181,22 +218,33 @@ func (s *Server) describeUser(u *fsm.ACLUser) string {
 	for _, p := range u.Passwords {
 		b.WriteString("#" + p + " ")
 	}
-	if u.AllKeys {
+	b.WriteString(s.describeSelector(&u.ACLSelector))
+	for _, sel := range u.Selectors {
+		b.WriteString(" (" + s.describeSelector(sel) + ")")
+	}
+	return b.String()
+}
+
+// describeSelector is Redis's ACLDescribeSelector: keys, channels (after
+// resetchannels unless all), then the command rules.
+func (s *Server) describeSelector(sel *fsm.ACLSelector) string {
+	var b strings.Builder
+	if sel.AllKeys {
 		b.WriteString("~* ")
 	} else {
-		for _, k := range u.Keys {
+		for _, k := range sel.Keys {
 			b.WriteString(k.String() + " ")
 		}
 	}
-	if u.AllChannels {
+	if sel.AllChannels {
 		b.WriteString("&* ")
 	} else {
 		b.WriteString("resetchannels ")
-		for _, c := range u.Channels {
+		for _, c := range sel.Channels {
 			b.WriteString("&" + c + " ")
 		}
 	}
-	b.WriteString(s.aclIdx().describe(s.permsOf(u), u.CmdAll))
+	b.WriteString(s.aclIdx().describe(s.permsOf(sel), sel.CmdAll))
 	return b.String()
 }
 
@@ -246,27 +294,38 @@ func aclGetUser(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	for _, p := range u.Passwords {
 		out = redcon.AppendBulkString(out, p)
 	}
+	out = s.appendSelectorFields(out, &u.ACLSelector)
+	out = redcon.AppendBulkString(out, "selectors")
+	out = redcon.AppendArray(out, len(u.Selectors))
+	for _, sel := range u.Selectors {
+		out = redcon.AppendArray(out, 6)
+		out = s.appendSelectorFields(out, sel)
+	}
+	return out
+}
+
+// appendSelectorFields is the commands, keys and channels fields of ACL
+// GETUSER, for the user or one of its selectors.
+func (s *Server) appendSelectorFields(out []byte, sel *fsm.ACLSelector) []byte {
 	out = redcon.AppendBulkString(out, "commands")
-	out = redcon.AppendBulkString(out, s.aclIdx().describe(s.permsOf(u), u.CmdAll))
+	out = redcon.AppendBulkString(out, s.aclIdx().describe(s.permsOf(sel), sel.CmdAll))
 	var keys, chans []string
-	if u.AllKeys {
+	if sel.AllKeys {
 		keys = []string{"~*"}
 	}
-	for _, k := range u.Keys {
+	for _, k := range sel.Keys {
 		keys = append(keys, k.String())
 	}
-	if u.AllChannels {
+	if sel.AllChannels {
 		chans = []string{"&*"}
 	}
-	for _, c := range u.Channels {
+	for _, c := range sel.Channels {
 		chans = append(chans, "&"+c)
 	}
 	out = redcon.AppendBulkString(out, "keys")
 	out = redcon.AppendBulkString(out, strings.Join(keys, " "))
 	out = redcon.AppendBulkString(out, "channels")
-	out = redcon.AppendBulkString(out, strings.Join(chans, " "))
-	out = redcon.AppendBulkString(out, "selectors")
-	return redcon.AppendArray(out, 0)
+	return redcon.AppendBulkString(out, strings.Join(chans, " "))
 }
 
 func aclCat(s *Server, cl *client, args [][]byte, out []byte) []byte {
@@ -384,6 +443,10 @@ func aclLoad(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		ops := make([][]byte, len(f)-2)
 		for i := range ops {
 			ops[i] = []byte(f[i+2])
+		}
+		ops, err := mergeSelectors(ops)
+		if err != nil {
+			return appendErrStr(out, "ERR /"+where+": "+strings.TrimPrefix(err.Error(), "ERR ")+" ")
 		}
 		checked, err := s.checkOps(fsm.NewACLUser(f[1]), ops)
 		if err != nil {

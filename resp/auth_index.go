@@ -68,17 +68,19 @@ type aclPerms struct {
 	firstargs map[int][]string
 }
 
-func (s *Server) permsOf(u *fsm.ACLUser) *aclPerms {
-	if p, ok := s.aclPerms.Load(u); ok {
+// permsOf compiles a selector's command rules once: stored users never
+// change, so their selectors' addresses identify them.
+func (s *Server) permsOf(sel *fsm.ACLSelector) *aclPerms {
+	if p, ok := s.aclPerms.Load(sel); ok {
 		return p.(*aclPerms)
 	}
-	p := s.aclIdx().compile(u.CmdAll, u.CmdRules)
+	p := s.aclIdx().compile(sel.CmdAll, sel.CmdRules)
 	if s.aclPermsN.Add(1) > 4096 {
 		// Every SETUSER makes a new user value: forget the old ones.
 		s.aclPerms.Clear()
 		s.aclPermsN.Store(1)
 	}
-	s.aclPerms.Store(u, p)
+	s.aclPerms.Store(sel, p)
 	return p
 }
 

@@ -12,8 +12,8 @@ import (
 // clusterSlotAdmin are the CLUSTER subcommands of redis-server 7.0 that
 // quoris does not have: they assign slots and run gossip and failover,
 // and a single raft shard that owns every slot has none of those.
-var clusterSlotAdmin = strings.Fields("addslots addslotsrange bumpepoch count-failure-reports countkeysinslot delslots " +
-	"delslotsrange failover flushslots forget getkeysinslot links meet replicate reset saveconfig set-config-epoch setslot")
+var clusterSlotAdmin = strings.Fields("addslots addslotsrange bumpepoch count-failure-reports delslots " +
+	"delslotsrange failover flushslots forget links meet replicate reset saveconfig set-config-epoch setslot")
 
 // commandSets reads COMMAND LIST of quoris and redis-server: the names
 // both have, and quoris's extras (quoris-only commands and subcommands).

@@ -21,9 +21,14 @@ type commandSets struct {
 	shared, extra, missing map[string]bool
 }
 
-func readCommandSets(t *testing.T, q, r *rawConn) commandSets {
+// readCommandSets starts a quoris and a redis-server (skipping without
+// one) and reads their command sets.
+func readCommandSets(t *testing.T) (q, r *rawConn, s commandSets) {
 	t.Helper()
-	s := commandSets{shared: map[string]bool{}, extra: map[string]bool{}, missing: map[string]bool{}}
+	raddr := startRedisOrSkip(t)
+	qaddr, _ := startTestServer(t)
+	q, r = dialRaw(t, qaddr), dialRaw(t, raddr)
+	s = commandSets{shared: map[string]bool{}, extra: map[string]bool{}, missing: map[string]bool{}}
 	theirs := map[string]bool{}
 	for _, n := range r.val("COMMAND", "LIST").([]any) {
 		theirs[n.(string)] = true
@@ -39,7 +44,7 @@ func readCommandSets(t *testing.T, q, r *rawConn) commandSets {
 	for name := range theirs {
 		s.missing[name] = true
 	}
-	return s
+	return q, r, s
 }
 
 // TestCommandContainersMatchRedis compares, for every container command
@@ -49,10 +54,7 @@ func readCommandSets(t *testing.T, q, r *rawConn) commandSets {
 // subcommands and CLUSTER's slot administration left out), the reply to
 // an unknown subcommand, to the bare container, and to HELP.
 func TestCommandContainersMatchRedis(t *testing.T) {
-	raddr := startRedisOrSkip(t)
-	qaddr, _ := startTestServer(t)
-	q, r := dialRaw(t, qaddr), dialRaw(t, raddr)
-	sets := readCommandSets(t, q, r)
+	q, r, sets := readCommandSets(t)
 	skip := map[string]bool{}
 	for n := range sets.extra {
 		skip[n] = true
@@ -165,10 +167,7 @@ func helpLines(v any, skip map[string]bool, container string) []string {
 // and PATTERN give Redis's names, besides quoris's extras; every
 // subcommand listed is one the server runs.
 func TestCommandListFilterMatchesRedis(t *testing.T) {
-	raddr := startRedisOrSkip(t)
-	qaddr, _ := startTestServer(t)
-	q, r := dialRaw(t, qaddr), dialRaw(t, raddr)
-	sets := readCommandSets(t, q, r)
+	q, r, sets := readCommandSets(t)
 	extraTop := 0
 	for n := range sets.extra {
 		if !strings.Contains(n, "|") {

@@ -47,7 +47,7 @@ func cmdXgroup(c *Ctx) error {
 			"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 			"    Set the current group ID and entries_read counter.",
 			"HELP",
-			"    Print this help.",
+			"    Prints this help.",
 		}
 		c.Array(len(help))
 		for _, l := range help {

@@ -21,7 +21,7 @@ func cmdXinfo(c *Ctx) error {
 			"STREAM <key> [FULL [COUNT <count>]",
 			"    Show information about the stream.",
 			"HELP",
-			"    Print this help.",
+			"    Prints this help.",
 		}
 		c.Array(len(help))
 		for _, l := range help {

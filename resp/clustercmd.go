@@ -30,16 +30,18 @@ func clusterCommands() []*localCmd {
 	}
 }
 
+func clusterSpec(name string, arity int, flags []string, summary, since, complexity string) fsm.Spec {
+	return fsm.Spec{Name: name, Arity: arity, Flags: flags, Group: "cluster", Summary: summary, Since: since, Complexity: complexity}
+}
+
 func clusterSubcommands() []*subCmd {
 	stale := []string{"stale"}
 	admin := []string{"admin", "stale"}
-	spec := func(name string, arity int, flags []string, summary, since, complexity string) fsm.Spec {
-		return fsm.Spec{Name: name, Arity: arity, Flags: flags, Group: "cluster", Summary: summary, Since: since, Complexity: complexity}
-	}
+	spec := clusterSpec
 	replicas := func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 		return s.clusterReplicas(string(args[2]), out)
 	}
-	return []*subCmd{
+	return append([]*subCmd{
 		{Spec: spec("info", 2, stale, "Provides info about Redis Cluster node state", "3.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return redcon.AppendBulkString(out, s.clusterView().info())
@@ -75,6 +77,10 @@ func clusterSubcommands() []*subCmd {
 		{Spec: spec("help", 2, []string{"loading", "stale"}, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 			run: func(s *Server, cl *client, args [][]byte, out []byte) []byte {
 				return appendHelp(out, "cluster", []string{
+					"COUNTKEYSINSLOT <slot>",
+					"    Return the number of keys in <slot>.",
+					"GETKEYSINSLOT <slot> <count>",
+					"    Return key names stored by current node in a slot.",
 					"INFO",
 					"    Return information about the cluster.",
 					"KEYSLOT <key>",
@@ -93,7 +99,7 @@ func clusterSubcommands() []*subCmd {
 					"    Return information about slot range mappings and the nodes associated with them.",
 				})
 			}},
-	}
+	}, clusterSlotKeysSubcommands()...)
 }
 
 // clusterNodeID is the 40-hex-character Redis Cluster node id of a raft

@@ -56,7 +56,7 @@ func TestClusterSingleNode(t *testing.T) {
 		{[]string{"CLUSTER", "KEYSLOT", "{user1000}.following"}, ":" + strconv.Itoa(keySlot([]byte("user1000"))) + "\r\n"},
 		{[]string{"CLUSTER", "KEYSLOT", ""}, ":0\r\n"},
 		// Counting a slot's keys would scan the whole keyspace: not offered.
-		{[]string{"CLUSTER", "COUNTKEYSINSLOT", "1"}, "-ERR unknown subcommand 'COUNTKEYSINSLOT'. Try CLUSTER HELP.\r\n"},
+		{[]string{"CLUSTER", "SETSLOT", "1", "STABLE"}, "-ERR unknown subcommand 'SETSLOT'. Try CLUSTER HELP.\r\n"},
 	}
 	for _, tc := range tests {
 		if got := r.do(tc.args...); got != tc.want {

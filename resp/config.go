@@ -76,7 +76,7 @@ func configSubcommands() []*subCmd {
 					"SET <directive> <value>",
 					"    Set the configuration <directive> to <value>.",
 					"RESETSTAT",
-					"    Reset statistics reported by INFO.",
+					"    Reset statistics reported by the INFO command.",
 					"REWRITE",
 					"    Rewrite the configuration file.",
 				})

@@ -490,7 +490,9 @@ func MergeSelectorArgs(args []string) (merged []string, bad string, ok bool) {
 	open := -1
 	var sel string
 	for i, op := range args {
-		if open < 0 && len(op) > 0 && op[0] == '(' && op[len(op)-1] != ')' {
+		// As Redis, a new unclosed "(" restarts the selector, dropping
+		// what an earlier unclosed one had gathered.
+		if len(op) > 0 && op[0] == '(' && op[len(op)-1] != ')' {
 			open, sel = i, op
 			continue
 		}

@@ -87,10 +87,17 @@ func (s *Server) checkOps(u *fsm.ACLUser, ops [][]byte) ([][]byte, error) {
 	for _, raw := range ops {
 		op := string(raw)
 		if len(op) > 1 && op[0] == '(' && op[len(op)-1] == ')' {
-			// A selector's command rules, checked from an empty selector.
+			// A selector's command rules, checked from an empty selector,
+			// in order with its other rules: the first bad one names the
+			// error, as Redis's ACLSetSelector.
 			sel := x.compile(false, nil)
-			for _, o := range fsm.SelectorOps(op) {
-				if err := checkCmdRule(x, sel, o); err != nil {
+			rules := fsm.SelectorOps(op)
+			for k, o := range rules {
+				err := fsm.NewACLUser("").Apply("(" + strings.Join(rules[:k+1], " ") + ")")
+				if err == nil {
+					err = checkCmdRule(x, sel, o)
+				}
+				if err != nil {
 					return nil, fsm.SetUserError(op, err)
 				}
 			}

@@ -26,10 +26,12 @@ var asUserCommands = map[string]bool{"eval": true, "evalsha": true, "eval_ro": t
 // AsUserWraps reports whether name is a command QUORIS.ASUSER wraps.
 func AsUserWraps(name string) bool { return asUserCommands[name] }
 
+const asUserName = "quoris.asuser"
+
 var errAsUser = errors.New("ERR QUORIS.ASUSER wraps EVAL and FCALL commands only")
 
 func registerAsUser(t *Table) {
-	t.Add(&Command{Spec: Spec{Name: "quoris.asuser", Arity: -3, Flags: []string{"admin", "noscript"}, Group: "server",
+	t.Add(&Command{Spec: Spec{Name: asUserName, Arity: -3, Flags: []string{"admin", "noscript"}, Group: "server",
 		Summary: "Internal: runs a script command with the ACL of the given user.", Since: "0.1.0", Complexity: "As the wrapped command."},
 		Run: cmdAsUser,
 		Logged: func(f *FSM, args [][]byte) bool {

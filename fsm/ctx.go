@@ -28,6 +28,9 @@ type Ctx struct {
 	// user is the ACL user a script's redis.call is checked for
 	// (QUORIS.ASUSER); "" checks nothing.
 	user string
+	// resp3 is set for a RESP3 caller's script (QUORIS.RESP3): its reply
+	// is written in RESP3 (script_resp3.go).
+	resp3 bool
 	// emptied holds keys whose collection a write emptied and removed:
 	// Redis announces "del" after the command's own event (lpop, then
 	// del), so Notify sends it after that event, and exec at the end of

@@ -136,18 +136,26 @@ func errorText(s string) string {
 	return code + " " + strings.Trim(msg, "\r\n")
 }
 
-// luaToResp appends v as a RESP2 reply. Tables are, in this order of
-// precedence: an error ({err=}), a status ({ok=}), RESP3 shapes a RESP2
-// client sees flattened ({double=}, {big_number=}, {verbatim_string=},
-// {map=}, {set=}), else an array up to the first nil.
-func luaToResp(out []byte, v lua.LValue, depth int) []byte {
-	return luaToRespProto(out, v, depth, false)
+// replyMode is what luaReplyToRedisReply's output depends on besides the
+// value: whether the script called redis.setresp(3) (booleans are then
+// addReplyBool, else 1 or a null) and whether the caller speaks RESP3
+// (nulls, booleans, doubles, big numbers, verbatim strings, maps and sets
+// then keep their own types; a RESP2 caller sees them flattened).
+type replyMode struct {
+	script3 bool
+	caller3 bool
 }
 
-// luaToRespProto is luaToResp for a script that called redis.setresp(3)
-// (r3): a boolean then answers as Redis's addReplyBool, :1 or :0 in RESP2,
-// where a RESP2 script's false is a null.
-func luaToRespProto(out []byte, v lua.LValue, depth int, r3 bool) []byte {
+// luaToResp appends v as the reply to a RESP2 caller of a RESP2 script.
+// Tables are, in this order of precedence: an error ({err=}), a status
+// ({ok=}), RESP3 shapes ({double=}, {big_number=}, {verbatim_string=},
+// {map=}, {set=}), else an array up to the first nil.
+func luaToResp(out []byte, v lua.LValue, depth int) []byte {
+	return luaToRespProto(out, v, depth, replyMode{})
+}
+
+// luaToRespProto is luaToResp in mode m.
+func luaToRespProto(out []byte, v lua.LValue, depth int, m replyMode) []byte {
 	if depth > maxReplyDepth {
 		return redcon.AppendError(out, "ERR reached lua stack limit")
 	}
@@ -155,22 +163,39 @@ func luaToRespProto(out []byte, v lua.LValue, depth int, r3 bool) []byte {
 	case lua.LString:
 		return redcon.AppendBulkString(out, string(v))
 	case lua.LBool:
-		switch {
-		case bool(v):
-			return redcon.AppendInt(out, 1)
-		case r3:
-			return redcon.AppendInt(out, 0)
-		}
-		return redcon.AppendNull(out)
+		return appendScriptBool(out, bool(v), m)
 	case lua.LNumber:
 		return redcon.AppendInt(out, luaToInt(float64(v)))
 	case *lua.LTable:
-		return tableToResp(out, v, depth, r3)
+		return tableToResp(out, v, depth, m)
+	}
+	return appendScriptNull(out, m)
+}
+
+// appendScriptBool is a Lua boolean: addReplyBool after redis.setresp(3)
+// (#t/#f, or :1/:0 for a RESP2 caller), else 1 or a null.
+func appendScriptBool(out []byte, b bool, m replyMode) []byte {
+	switch {
+	case m.script3 && m.caller3 && b:
+		return append(out, "#t\r\n"...)
+	case m.script3 && m.caller3:
+		return append(out, "#f\r\n"...)
+	case b:
+		return redcon.AppendInt(out, 1)
+	case m.script3:
+		return redcon.AppendInt(out, 0)
+	}
+	return appendScriptNull(out, m)
+}
+
+func appendScriptNull(out []byte, m replyMode) []byte {
+	if m.caller3 {
+		return append(out, "_\r\n"...)
 	}
 	return redcon.AppendNull(out)
 }
 
-func tableToResp(out []byte, t *lua.LTable, depth int, r3 bool) []byte {
+func tableToResp(out []byte, t *lua.LTable, depth int, m replyMode) []byte {
 	if e, ok := t.RawGetString("err").(lua.LString); ok {
 		return appendErrorReply(out, string(e))
 	}
@@ -178,35 +203,50 @@ func tableToResp(out []byte, t *lua.LTable, depth int, r3 bool) []byte {
 		return redcon.AppendString(out, oneLine(string(s)))
 	}
 	if d, ok := t.RawGetString("double").(lua.LNumber); ok {
+		if m.caller3 {
+			return append(append(append(out, ','), formatG17(float64(d))...), '\r', '\n')
+		}
 		return redcon.AppendBulkString(out, formatDouble(float64(d)))
 	}
 	if s, ok := t.RawGetString("big_number").(lua.LString); ok {
+		if m.caller3 {
+			return append(append(append(out, '('), oneLine(string(s))...), '\r', '\n')
+		}
 		return redcon.AppendBulkString(out, oneLine(string(s)))
 	}
 	if vt, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
-		_, fok := vt.RawGetString("format").(lua.LString)
+		f, fok := vt.RawGetString("format").(lua.LString)
 		s, sok := vt.RawGetString("string").(lua.LString)
 		if fok && sok {
+			if m.caller3 {
+				return appendVerbatim(out, string(f), string(s))
+			}
 			return redcon.AppendBulkString(out, string(s))
 		}
 	}
-	if m, ok := t.RawGetString("map").(*lua.LTable); ok {
+	if mt, ok := t.RawGetString("map").(*lua.LTable); ok {
 		var body []byte
 		n := 0
-		m.ForEach(func(k, v lua.LValue) {
-			body = luaToRespProto(body, k, depth+1, r3)
-			body = luaToRespProto(body, v, depth+1, r3)
+		mt.ForEach(func(k, v lua.LValue) {
+			body = luaToRespProto(body, k, depth+1, m)
+			body = luaToRespProto(body, v, depth+1, m)
 			n++
 		})
+		if m.caller3 {
+			return append(appendHeader(out, '%', n), body...)
+		}
 		return append(redcon.AppendArray(out, 2*n), body...)
 	}
-	if s, ok := t.RawGetString("set").(*lua.LTable); ok {
+	if st, ok := t.RawGetString("set").(*lua.LTable); ok {
 		var body []byte
 		n := 0
-		s.ForEach(func(k, _ lua.LValue) {
-			body = luaToRespProto(body, k, depth+1, r3)
+		st.ForEach(func(k, _ lua.LValue) {
+			body = luaToRespProto(body, k, depth+1, m)
 			n++
 		})
+		if m.caller3 {
+			return append(appendHeader(out, '~', n), body...)
+		}
 		return append(redcon.AppendArray(out, n), body...)
 	}
 	n := 0
@@ -215,9 +255,23 @@ func tableToResp(out []byte, t *lua.LTable, depth int, r3 bool) []byte {
 	}
 	out = redcon.AppendArray(out, n)
 	for i := 1; i <= n; i++ {
-		out = luaToRespProto(out, t.RawGetInt(i), depth+1, r3)
+		out = luaToRespProto(out, t.RawGetInt(i), depth+1, m)
 	}
 	return out
+}
+
+func appendHeader(out []byte, typ byte, n int) []byte {
+	return append(strconv.AppendInt(append(out, typ), int64(n), 10), '\r', '\n')
+}
+
+// appendVerbatim is addReplyVerbatim: the format padded with spaces or cut
+// to three bytes, a colon, the text.
+func appendVerbatim(out []byte, format, s string) []byte {
+	ext := []byte("   ")
+	copy(ext, format)
+	out = appendHeader(out, '=', len(s)+4)
+	out = append(append(append(out, ext...), ':'), s...)
+	return append(out, '\r', '\n')
 }
 
 // appendErrorReply is addReplyErrorFormat("-%s"): one line, and "-ERR "

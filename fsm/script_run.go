@@ -201,7 +201,7 @@ func (e *luaEngine) runScript(c *Ctx, run *scriptRun, fn *lua.LFunction, args ..
 		c.out = e.errorReply(c.out, run, err)
 		return
 	}
-	c.out = luaToRespProto(c.out, L.Get(-1), 0, run.resp3)
+	c.out = luaToRespProto(c.out, L.Get(-1), 0, replyMode{script3: run.resp3, caller3: c.resp3})
 }
 
 var luaPosRE = regexp.MustCompile(`^(.*?):(\d+): `)

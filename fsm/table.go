@@ -110,6 +110,7 @@ func NewTable() *Table {
 		registerStreams,
 		registerACL,
 		registerAsUser,
+		registerRESP3Script,
 	} {
 		register(t)
 	}

@@ -878,7 +878,7 @@ func appendCommand(dst []byte, args []string) []byte {
 
 var errMalformed = errors.New("malformed RESP reply")
 
-// readReply appends one raw RESP2 reply from rd to dst.
+// readReply appends one raw RESP2 or RESP3 reply from rd to dst.
 func readReply(dst []byte, rd *bufio.Reader, depth int) ([]byte, error) {
 	if depth > 32 {
 		return dst, errMalformed
@@ -892,9 +892,9 @@ func readReply(dst []byte, rd *bufio.Reader, depth int) ([]byte, error) {
 	}
 	dst = append(dst, line...)
 	switch line[0] {
-	case '+', '-', ':':
+	case '+', '-', ':', '_', ',', '#', '(':
 		return dst, nil
-	case '$':
+	case '$', '=', '!':
 		n, err := strconv.Atoi(string(line[1 : len(line)-2]))
 		if err != nil {
 			return dst, fmt.Errorf("%w: %q", errMalformed, line)
@@ -911,10 +911,13 @@ func readReply(dst []byte, rd *bufio.Reader, depth int) ([]byte, error) {
 			return dst, fmt.Errorf("%w: bulk not terminated", errMalformed)
 		}
 		return dst, nil
-	case '*':
+	case '*', '~', '%', '>':
 		n, err := strconv.Atoi(string(line[1 : len(line)-2]))
 		if err != nil {
 			return dst, fmt.Errorf("%w: %q", errMalformed, line)
+		}
+		if line[0] == '%' {
+			n *= 2
 		}
 		for i := 0; i < n; i++ {
 			if dst, err = readReply(dst, rd, depth+1); err != nil {

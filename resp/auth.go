@@ -377,14 +377,25 @@ func (s *Server) scriptAsUser(cl *client, c *fsm.Command, args [][]byte) ([][]by
 	return wrapped, s.table.Lookup(wrapped[0])
 }
 
-func (s *Server) unwrapAsUser(c *fsm.Command, args [][]byte) (*fsm.Command, [][]byte) {
-	if c.Name != "quoris.asuser" || len(args) < 3 {
-		return c, args
+// unwrapScript returns the script command inside QUORIS.RESP3 and
+// QUORIS.ASUSER wrappers.
+func (s *Server) unwrapScript(c *fsm.Command, args [][]byte) (*fsm.Command, [][]byte) {
+	for {
+		skip := 0
+		switch {
+		case c.Name == "quoris.resp3" && len(args) >= 2:
+			skip = 1
+		case c.Name == "quoris.asuser" && len(args) >= 3:
+			skip = 2
+		default:
+			return c, args
+		}
+		inner := s.table.Lookup(args[skip])
+		if inner == nil {
+			return c, args
+		}
+		c, args = inner, args[skip:]
 	}
-	if inner := s.table.Lookup(args[2]); inner != nil {
-		return inner, args[2:]
-	}
-	return c, args
 }
 
 // scriptACL is the check fsm runs for a script's redis.call: the same as

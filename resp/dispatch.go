@@ -126,7 +126,7 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 			conn.WriteRaw(reply)
 			continue
 		}
-		args, c = s.scriptAsUser(cl, c, args)
+		args, c = s.scriptCommand(cl, c, args)
 		db := cl.DB()
 		writes := c.NeedsLog(s.fsm, args)
 		switch {
@@ -211,7 +211,8 @@ func (s *Server) forward(cl *client, c *fsm.Command, args [][]byte) {
 	}
 	if s.opts.FollowerMode == "redirect" {
 		s.flush(cl)
-		cl.conn.WriteError(movedErr(c, args, addr))
+		uc, uargs := s.unwrapScript(c, args)
+		cl.conn.WriteError(movedErr(uc, uargs, addr))
 		return
 	}
 	cl.pending = append(cl.pending, pending{args: args, err: errProxy})

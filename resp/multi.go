@@ -157,11 +157,11 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	var cmds []fsm.TxCmd
 	for _, q := range tx.queue {
 		if q.local == nil {
-			// A restricted user's queued script is checked in the log as
-			// one sent outside MULTI is.
+			// A queued script is wrapped for its user and protocol at
+			// EXEC, as one sent outside MULTI is when it is read.
 			args := q.args
 			if c := s.table.Lookup(args[0]); c != nil {
-				args, _ = s.scriptAsUser(cl, c, args)
+				args, _ = s.scriptCommand(cl, c, args)
 			}
 			cmds = append(cmds, fsm.TxCmd{DB: q.db, Args: args})
 		}
@@ -198,13 +198,15 @@ func cmdExec(s *Server, cl *client, args [][]byte, out []byte) []byte {
 	}
 	var one []byte
 	for _, q := range tx.queue {
+		args := q.args
 		if q.local != nil {
 			one = q.local.run(s, cl, q.args, one[:0])
 		} else {
 			one = append(one[:0], replies[0]...)
+			args, cmds = cmds[0].Args, cmds[1:] // wrapped: a script's reply is RESP3 already
 			replies = replies[1:]
 		}
-		out = appendRESP3(out, q.args, one)
+		out = appendRESP3(out, args, one)
 	}
 	return out
 }

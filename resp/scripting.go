@@ -38,7 +38,7 @@ func (s *Server) scriptControl(args [][]byte) ([]byte, bool) {
 // per script; a script that does not compile is not cached, and the read
 // reports why).
 func (s *Server) cacheEvalScript(c *fsm.Command, args [][]byte) {
-	c, args = s.unwrapAsUser(c, args)
+	c, args = s.unwrapScript(c, args)
 	if (c.Name != "eval" && c.Name != "eval_ro") || len(args) < 2 || s.fsm.ScriptCached(args[1]) || !s.node.IsLeader() {
 		return
 	}

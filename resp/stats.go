@@ -112,7 +112,7 @@ func (s *Server) called(st *cmdStat, cl *client, args [][]byte, start time.Time,
 		o.recordError(reply)
 	}
 	if us := int64(d / time.Microsecond); !st.noSlow && args != nil && o.slowerThan.Load() >= 0 && us >= o.slowerThan.Load() {
-		o.slow.add(cl, args, start, us, int(o.slowMax.Load()))
+		o.slow.add(cl, s.unwrapArgs(args), start, us, int(o.slowMax.Load()))
 	}
 	if min := o.latencyMin.Load(); min > 0 && int64(d/time.Millisecond) >= min {
 		ev := "command"

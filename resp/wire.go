@@ -7,13 +7,14 @@ import (
 	"strconv"
 )
 
-// errBadReply means a peer sent something that is not RESP2.
+// errBadReply means a peer sent something that is not RESP.
 var errBadReply = errors.New("resp: malformed reply")
 
 // maxReplyDepth bounds nesting so a hostile peer cannot exhaust the stack.
 const maxReplyDepth = 64
 
-// appendReply reads one complete RESP2 reply from rd and appends its raw
+// appendReply reads one complete RESP2 reply (or RESP3 one: the reply to
+// a RESP3 client's script, QUORIS.RESP3) from rd and appends its raw
 // bytes to dst, so a proxy can relay it untouched.
 func appendReply(dst []byte, rd *bufio.Reader) ([]byte, error) {
 	return appendReplyDepth(dst, rd, 0)
@@ -32,9 +33,9 @@ func appendReplyDepth(dst []byte, rd *bufio.Reader, depth int) ([]byte, error) {
 	}
 	dst = append(dst, line...)
 	switch line[0] {
-	case '+', '-', ':':
+	case '+', '-', ':', '_', ',', '#', '(':
 		return dst, nil
-	case '$':
+	case '$', '=', '!':
 		n, err := strconv.Atoi(string(line[1 : len(line)-2]))
 		if err != nil {
 			return dst, errBadReply
@@ -48,10 +49,13 @@ func appendReplyDepth(dst []byte, rd *bufio.Reader, depth int) ([]byte, error) {
 			return dst, err
 		}
 		return dst, nil
-	case '*':
+	case '*', '~', '>', '%':
 		n, err := strconv.Atoi(string(line[1 : len(line)-2]))
 		if err != nil {
 			return dst, errBadReply
+		}
+		if line[0] == '%' {
+			n *= 2
 		}
 		for i := 0; i < n; i++ {
 			if dst, err = appendReplyDepth(dst, rd, depth+1); err != nil {

@@ -104,6 +104,7 @@ var byName = map[string]*shape{
 	"command|docs":            cmdDocsShape,
 	"command|getkeysandflags": getkeysFlags,
 	"exec":                    rawShape,
+	"quoris.resp3":            rawShape, // a RESP3 client's script: written in RESP3 by the FSM
 	"pubsub|numsub":           mapShape,
 	"pubsub|shardnumsub":      mapShape,
 }

@@ -35,8 +35,8 @@ type streamNode struct {
 }
 
 // Stream is a Redis stream. Clone is O(1): every tree is copy-on-write and
-// groups and consumers are replaced, never changed, once shared (see
-// MutGroup and StreamGroup.MutConsumer).
+// groups and consumers are copied before their first change after a clone
+// (see owner, MutGroup and StreamGroup.MutConsumer).
 type Stream struct {
 	entries      *btree.BTreeG[streamEntry]
 	nodes        *btree.BTreeG[streamNode]
@@ -45,6 +45,7 @@ type Stream struct {
 	MaxDeletedID StreamID
 	FirstID      StreamID
 	EntriesAdded uint64
+	own          *owner
 }
 
 // NewStream returns an empty stream.
@@ -54,6 +55,7 @@ func NewStream() *Stream {
 		entries: btree.NewBTreeGOptions(func(a, b streamEntry) bool { return a.id.Less(b.id) }, opt),
 		nodes:   btree.NewBTreeGOptions(func(a, b streamNode) bool { return a.master.Less(b.master) }, opt),
 		groups:  btree.NewBTreeGOptions(func(a, b *StreamGroup) bool { return a.Name < b.Name }, opt),
+		own:     new(owner),
 	}
 }
 
@@ -63,6 +65,9 @@ func (s *Stream) Clone() *Stream {
 	c.entries = s.entries.Copy()
 	c.nodes = s.nodes.Copy()
 	c.groups = s.groups.Copy()
+	// Both sides get a new owner: the groups they share now belong to
+	// neither, and each copies what it changes.
+	s.own, c.own = new(owner), new(owner)
 	return &c
 }
 

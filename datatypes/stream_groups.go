@@ -19,17 +19,26 @@ type StreamConsumer struct {
 	Name     string
 	SeenTime int64
 	pel      *btree.BTreeG[StreamID]
+	own      *owner // the group's owner when created or copied
 }
 
-// StreamGroup is a consumer group. Stream clones share groups: a group,
-// once in a stream, is replaced (MutGroup) and never changed in place.
+// StreamGroup is a consumer group. Stream clones share groups: a group
+// whose owner is not its stream's may be shared, so MutGroup replaces it by
+// a copy once, and later changes by the same stream are made in place.
 type StreamGroup struct {
 	Name        string
 	LastID      StreamID
 	EntriesRead int64
 	pel         *btree.BTreeG[StreamNACK]
 	consumers   *btree.BTreeG[*StreamConsumer]
+	own         *owner // the stream's owner when created or copied
 }
+
+// owner identifies one holder of groups and consumers: a value whose owner
+// is its holder's is reachable from that holder only, and may be changed in
+// place. Clone gives both streams new owners, so everything they share is
+// copied before it changes, once per clone rather than once per command.
+type owner struct{ _ byte } // not zero-sized, so every owner is distinct
 
 var btreeOpts = btree.Options{NoLocks: true}
 
@@ -37,9 +46,9 @@ func newIDSet() *btree.BTreeG[StreamID] {
 	return btree.NewBTreeGOptions(func(a, b StreamID) bool { return a.Less(b) }, btreeOpts)
 }
 
-func newGroup(name string, last StreamID, entriesRead int64) *StreamGroup {
+func newGroup(name string, last StreamID, entriesRead int64, own *owner) *StreamGroup {
 	return &StreamGroup{
-		Name: name, LastID: last, EntriesRead: entriesRead,
+		Name: name, LastID: last, EntriesRead: entriesRead, own: own,
 		pel:       btree.NewBTreeGOptions(func(a, b StreamNACK) bool { return a.ID.Less(b.ID) }, btreeOpts),
 		consumers: btree.NewBTreeGOptions(func(a, b *StreamConsumer) bool { return a.Name < b.Name }, btreeOpts),
 	}
@@ -56,16 +65,17 @@ func (s *Stream) CreateGroup(name string, last StreamID, entriesRead int64) bool
 	if s.Group(name) != nil {
 		return false
 	}
-	s.groups.Set(newGroup(name, last, entriesRead))
+	s.groups.Set(newGroup(name, last, entriesRead, s.own))
 	return true
 }
 
-// PutGroup adds a group as built (snapshot restore).
+// PutGroup adds a group as built (snapshot restore). A detached group has
+// no owner, so the stream's first change to it copies it.
 func (s *Stream) PutGroup(g *StreamGroup) { s.groups.Set(g) }
 
 // NewStreamGroup returns a detached group for a snapshot restore.
 func NewStreamGroup(name string, last StreamID, entriesRead int64) *StreamGroup {
-	return newGroup(name, last, entriesRead)
+	return newGroup(name, last, entriesRead, nil)
 }
 
 // DeleteGroup removes a group; false if there was none.
@@ -74,16 +84,17 @@ func (s *Stream) DeleteGroup(name string) bool {
 	return ok
 }
 
-// MutGroup returns a private copy of the group, stored in its place, that
-// the caller may change; nil if there is none.
+// MutGroup returns the group for the caller to change, copied first (and
+// stored in its place) if it may be shared; nil if there is none.
 func (s *Stream) MutGroup(name string) *StreamGroup {
 	g := s.Group(name)
-	if g == nil {
-		return nil
+	if g == nil || g.own == s.own {
+		return g
 	}
 	c := *g
 	c.pel = g.pel.Copy()
 	c.consumers = g.consumers.Copy()
+	c.own = s.own
 	s.groups.Set(&c)
 	return &c
 }
@@ -154,14 +165,16 @@ func (g *StreamGroup) Consumer(name string) *StreamConsumer {
 	return c
 }
 
-// MutConsumer returns a private copy of the consumer, stored in its place.
+// MutConsumer returns the consumer for the caller to change, copied first
+// (and stored in its place) if it may be shared. g must come from MutGroup.
 func (g *StreamGroup) MutConsumer(name string) *StreamConsumer {
 	c := g.Consumer(name)
-	if c == nil {
-		return nil
+	if c == nil || c.own == g.own {
+		return c
 	}
 	m := *c
 	m.pel = c.pel.Copy()
+	m.own = g.own
 	g.consumers.Set(&m)
 	return &m
 }
@@ -171,7 +184,7 @@ func (g *StreamGroup) CreateConsumer(name string, now int64) bool {
 	if g.Consumer(name) != nil {
 		return false
 	}
-	g.consumers.Set(&StreamConsumer{Name: name, SeenTime: now, pel: newIDSet()})
+	g.consumers.Set(&StreamConsumer{Name: name, SeenTime: now, pel: newIDSet(), own: g.own})
 	return true
 }
 

@@ -83,7 +83,8 @@ func NewReader(rd io.Reader, maxBulk func() int64) *Reader {
 // connection until there is at least one. Requests parsed before a
 // protocol error are returned first; the error comes with the next call,
 // so they are executed and answered before the connection is closed, as in
-// Redis. Each command's arguments are its own copy.
+// Redis. Each command's arguments are its own copy; the returned slice is
+// valid until the next call.
 func (r *Reader) ReadCommands() ([]redcon.Command, error) {
 	for {
 		if r.pendingErr != nil {
@@ -179,13 +180,14 @@ func (r *Reader) parse() ([]redcon.Command, error) {
 	return r.result(), nil
 }
 
+// result hands out the reader's own slice: both callers (connServer.loop,
+// detachedConn) finish with it before reading again, and the arguments in
+// it are copies (materialize), so only the slice itself is reused.
 func (r *Reader) result() []redcon.Command {
 	if len(r.cmds) == 0 {
 		return nil
 	}
-	out := make([]redcon.Command, len(r.cmds))
-	copy(out, r.cmds)
-	return out
+	return r.cmds
 }
 
 // strchr finds c in buf[from:end] as C's strchr would on a NUL-terminated

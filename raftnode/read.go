@@ -86,7 +86,9 @@ type verifier struct {
 	wait    time.Duration // how long fresh acknowledgements may take
 	mu      sync.Mutex
 	waiting []chan error
+	spare   []chan error // the previous round's slice, reused for the next
 	running bool
+	peers   []raft.ServerID // freshQuorum's scratch; only loop uses it
 }
 
 func newVerifier(r *raft.Raft, self raft.ServerID, acks *contactTransport, wait time.Duration) *verifier {
@@ -113,21 +115,25 @@ func (v *verifier) loop() {
 	for {
 		v.mu.Lock()
 		batch := v.waiting
-		v.waiting = nil
 		if len(batch) == 0 {
 			v.running = false
 			v.mu.Unlock()
 			return
 		}
+		v.waiting, v.spare = v.spare[:0], nil
 		v.mu.Unlock()
 		start := time.Now() // every waiter of batch registered before this
 		err := v.r.VerifyLeader().Error()
 		if err == nil {
 			err = v.freshQuorum(start)
 		}
-		for _, ch := range batch {
+		for i, ch := range batch {
 			ch <- err
+			batch[i] = nil
 		}
+		v.mu.Lock()
+		v.spare = batch
+		v.mu.Unlock()
 	}
 }
 
@@ -147,7 +153,8 @@ func (v *verifier) freshQuorum(start time.Time) error {
 	if err := cf.Error(); err != nil {
 		return err
 	}
-	var peers []raft.ServerID
+	peers := v.peers[:0]
+	defer func() { v.peers = peers }()
 	voters := 0
 	for _, srv := range cf.Configuration().Servers {
 		if srv.Suffrage != raft.Voter {

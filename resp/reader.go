@@ -31,6 +31,11 @@ type Reader struct {
 	cmdStart   int
 	cmdStarted bool
 	cmds       []redcon.Command
+	// pending are the multibulk requests parsed in this parse call whose
+	// bytes still sit in buf; materialize copies them out together, and
+	// pendingArgs holds their argument offsets (relative to each start).
+	pending     []pendingCmd
+	pendingArgs [][2]int
 	// MaxRequest, when positive, bounds one multibulk request's bytes: a
 	// longer one is read and dropped as it arrives (never buffered whole)
 	// and comes out as a Command with nil Args, which the connection
@@ -78,7 +83,8 @@ func NewReader(rd io.Reader, maxBulk func() int64) *Reader {
 // connection until there is at least one. Requests parsed before a
 // protocol error are returned first; the error comes with the next call,
 // so they are executed and answered before the connection is closed, as in
-// Redis. Each command's arguments are its own copy.
+// Redis. Each command's arguments are its own copy; the returned slice is
+// valid until the next call.
 func (r *Reader) ReadCommands() ([]redcon.Command, error) {
 	for {
 		if r.pendingErr != nil {
@@ -157,12 +163,14 @@ func (r *Reader) parse() ([]redcon.Command, error) {
 			done, err = r.parseInline()
 		}
 		if err != nil {
+			r.materialize()
 			return r.result(), err
 		}
 		if !done {
 			break
 		}
 	}
+	r.materialize()
 	if r.start == r.end && !r.cmdStarted {
 		r.start, r.end = 0, 0
 		if len(r.buf) > 1<<20 {
@@ -172,13 +180,14 @@ func (r *Reader) parse() ([]redcon.Command, error) {
 	return r.result(), nil
 }
 
+// result hands out the reader's own slice: both callers (connServer.loop,
+// detachedConn) finish with it before reading again, and the arguments in
+// it are copies (materialize), so only the slice itself is reused.
 func (r *Reader) result() []redcon.Command {
 	if len(r.cmds) == 0 {
 		return nil
 	}
-	out := make([]redcon.Command, len(r.cmds))
-	copy(out, r.cmds)
-	return out
+	return r.cmds
 }
 
 // strchr finds c in buf[from:end] as C's strchr would on a NUL-terminated
@@ -303,16 +312,66 @@ func (r *Reader) parseMultibulk() (bool, error) {
 		r.cmds = append(r.cmds, redcon.Command{})
 		return true, nil
 	}
-	// One copy per request: its arguments stay valid after the buffer is
-	// reused, as redcon's did.
-	raw := datatypes.AppendLarge(nil, r.buf[r.cmdStart:r.start])
-	args := make([][]byte, len(r.args))
-	for i, a := range r.args {
-		args[i] = raw[a[0]:a[1]:a[1]]
-	}
-	r.cmds = append(r.cmds, redcon.Command{Raw: raw, Args: args})
+	// Copied out by materialize before the buffer is reused.
+	r.pending = append(r.pending, pendingCmd{
+		cmd: len(r.cmds), start: r.cmdStart, end: r.start,
+		argFrom: len(r.pendingArgs), argTo: len(r.pendingArgs) + len(r.args),
+	})
+	r.pendingArgs = append(r.pendingArgs, r.args...)
+	r.cmds = append(r.cmds, redcon.Command{})
 	r.cmdStarted = false
 	return true, nil
+}
+
+// pendingCmd is a parsed request still in the read buffer: cmd indexes
+// cmds, buf[start:end] are its bytes, pendingArgs[argFrom:argTo] its
+// arguments.
+type pendingCmd struct {
+	cmd, start, end int
+	argFrom, argTo  int
+}
+
+// sharedCopyMax bounds a request that shares its batch's copy: one kept
+// argument then holds at most this much of other requests' memory, and a
+// big value is still a copy of its own.
+const sharedCopyMax = 4 << 10
+
+// materialize gives the pending requests their own copy of their bytes,
+// so their arguments stay valid after the buffer is reused, as redcon's
+// did. The small requests read in one go share one copy and one argument
+// slice: two allocations per batch instead of two per request.
+func (r *Reader) materialize() {
+	if len(r.pending) == 0 {
+		return
+	}
+	shared := 0
+	for _, p := range r.pending {
+		if p.end-p.start <= sharedCopyMax {
+			shared += p.end - p.start
+		}
+	}
+	var arena []byte
+	if shared > 0 {
+		arena = make([]byte, 0, shared)
+	}
+	args := make([][]byte, len(r.pendingArgs))
+	for _, p := range r.pending {
+		var raw []byte
+		if n := p.end - p.start; n <= sharedCopyMax {
+			from := len(arena)
+			arena = append(arena, r.buf[p.start:p.end]...)
+			raw = arena[from : from+n : from+n]
+		} else {
+			raw = datatypes.AppendLarge(nil, r.buf[p.start:p.end])
+		}
+		cmdArgs := args[p.argFrom:p.argTo:p.argTo]
+		for i, a := range r.pendingArgs[p.argFrom:p.argTo] {
+			cmdArgs[i] = raw[a[0]:a[1]:a[1]]
+		}
+		r.cmds[p.cmd] = redcon.Command{Raw: raw, Args: cmdArgs}
+	}
+	r.pending = r.pending[:0]
+	r.pendingArgs = r.pendingArgs[:0]
 }
 
 // string2ll is Redis's strict integer parser: no sign but '-', no leading

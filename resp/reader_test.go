@@ -188,3 +188,48 @@ func TestReaderMaxRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderArgsOutliveBuffer: arguments handed out stay intact after
+// later reads reuse the read buffer and the command slice, whether they
+// share their batch's copy (small requests) or have their own (large).
+func TestReaderArgsOutliveBuffer(t *testing.T) {
+	big := strings.Repeat("v", sharedCopyMax+10)
+	var in []byte
+	for i := 0; i < 3; i++ {
+		in = fmt.Appendf(in, "*3\r\n$3\r\nSET\r\n$2\r\nk%d\r\n$1\r\n%d\r\n", i, i)
+	}
+	in = fmt.Appendf(in, "*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$%d\r\n%s\r\n", len(big), big)
+	for _, chunk := range []int{7, 64 << 10} {
+		readKept(t, in, chunk, big)
+	}
+}
+
+func readKept(t *testing.T, in []byte, chunk int, big string) {
+	t.Helper()
+	r := NewReader(&chunkReader{data: in, n: chunk}, nil)
+	var kept [][][]byte
+	for len(kept) < 4 {
+		cmds, err := r.ReadCommands()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmds {
+			kept = append(kept, c.Args)
+			if string(c.Raw) == "" {
+				t.Fatalf("command %d has no raw bytes", len(kept))
+			}
+		}
+	}
+	got := fmt.Sprintf("%q", kept[:3])
+	if want := `[["SET" "k0" "0"] ["SET" "k1" "1"] ["SET" "k2" "2"]]`; got != want {
+		t.Fatalf("small requests: got %s, want %s", got, want)
+	}
+	if string(kept[3][2]) != big || string(kept[3][1]) != "big" {
+		t.Fatalf("large request damaged: key %q, value of %d bytes", kept[3][1], len(kept[3][2]))
+	}
+	// Appending to one argument must not overwrite the next one.
+	_ = append(kept[0][1], 'X')
+	if string(kept[0][2]) != "0" {
+		t.Fatalf("arguments share capacity: %q", kept[0][2])
+	}
+}

@@ -331,9 +331,10 @@ type pendingCmd struct {
 	argFrom, argTo  int
 }
 
-// sharedCopyMax bounds a request that shares its batch's copy: one kept
-// argument then holds at most this much of other requests' memory, and a
-// big value is still a copy of its own.
+// sharedCopyMax bounds a request that shares its batch's copy; a bigger
+// one gets a copy of its own. An argument kept past its command would pin
+// the whole batch's copy (one read's worth of small requests): arguments
+// are not kept (the log and the FSM hold their own bytes).
 const sharedCopyMax = 4 << 10
 
 // materialize gives the pending requests their own copy of their bytes,

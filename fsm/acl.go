@@ -84,12 +84,6 @@ func (u *ACLUser) Unrestricted() bool {
 	return u.CmdAll && len(u.CmdRules) == 0 && u.AllKeys && u.AllChannels
 }
 
-// All is the root selector followed by the "(...)" ones: the order in
-// which Redis checks them.
-func (u *ACLUser) All() []*ACLSelector {
-	return append([]*ACLSelector{&u.ACLSelector}, u.Selectors...)
-}
-
 // NewACLUser is Redis's ACLCreateUser: off, no password, no keys, the
 // channels of acl-pubsub-default (resetchannels in 7.0), no commands.
 func NewACLUser(name string) *ACLUser { return &ACLUser{Name: name} }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/tidwall/redcon"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/quoris/quoris/fsm/resp3"
 )
 
 // Conversions between RESP replies and Lua values, by Redis 7.0's rules
@@ -219,7 +221,7 @@ func tableToResp(out []byte, t *lua.LTable, depth int, m replyMode) []byte {
 		s, sok := vt.RawGetString("string").(lua.LString)
 		if fok && sok {
 			if m.caller3 {
-				return appendVerbatim(out, string(f), string(s))
+				return resp3.AppendVerbatimFormat(out, string(f), []byte(s))
 			}
 			return redcon.AppendBulkString(out, string(s))
 		}
@@ -233,7 +235,7 @@ func tableToResp(out []byte, t *lua.LTable, depth int, m replyMode) []byte {
 			n++
 		})
 		if m.caller3 {
-			return append(appendHeader(out, '%', n), body...)
+			return append(resp3.AppendHeader(out, '%', n), body...)
 		}
 		return append(redcon.AppendArray(out, 2*n), body...)
 	}
@@ -245,7 +247,7 @@ func tableToResp(out []byte, t *lua.LTable, depth int, m replyMode) []byte {
 			n++
 		})
 		if m.caller3 {
-			return append(appendHeader(out, '~', n), body...)
+			return append(resp3.AppendHeader(out, '~', n), body...)
 		}
 		return append(redcon.AppendArray(out, n), body...)
 	}
@@ -258,20 +260,6 @@ func tableToResp(out []byte, t *lua.LTable, depth int, m replyMode) []byte {
 		out = luaToRespProto(out, t.RawGetInt(i), depth+1, m)
 	}
 	return out
-}
-
-func appendHeader(out []byte, typ byte, n int) []byte {
-	return append(strconv.AppendInt(append(out, typ), int64(n), 10), '\r', '\n')
-}
-
-// appendVerbatim is addReplyVerbatim: the format padded with spaces or cut
-// to three bytes, a colon, the text.
-func appendVerbatim(out []byte, format, s string) []byte {
-	ext := []byte("   ")
-	copy(ext, format)
-	out = appendHeader(out, '=', len(s)+4)
-	out = append(append(append(out, ext...), ':'), s...)
-	return append(out, '\r', '\n')
 }
 
 // appendErrorReply is addReplyErrorFormat("-%s"): one line, and "-ERR "

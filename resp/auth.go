@@ -79,7 +79,7 @@ func (s *Server) authCheck(cl *client, args [][]byte) string {
 		return ""
 	}
 	if !cl.authed && !open && !sp.Has("no_auth") {
-		if isRaftJoin(args) && s.joinsAuthenticated() && s.joinProven(cl, args) {
+		if isRaftJoin(args) && s.joinProven(cl, args) {
 			// A node proving membership needs no user: --join works under
 			// requirepass with tls-cluster or cluster-secret alone.
 			return ""

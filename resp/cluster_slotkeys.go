@@ -50,7 +50,7 @@ func clusterSlotKeysSubcommands() []*subCmd {
 // keysInSlot is up to limit (all when negative) live keys of cl's
 // database that hash to slot.
 func (s *Server) keysInSlot(cl *client, slot int, limit int64) [][]byte {
-	reply := s.fsm.Read(cl.db, s.node.Now(), [][]byte{[]byte("KEYS"), []byte("*")}, nil)
+	reply := s.fsm.Read(cl.DB(), s.node.Now(), [][]byte{[]byte("KEYS"), []byte("*")}, nil)
 	_, r := redcon.ReadNextRESP(reply)
 	var keys [][]byte
 	r.ForEach(func(k redcon.RESP) bool {

@@ -29,20 +29,7 @@ func (s *Server) closeIdle(now time.Time) {
 		return
 	}
 	limit := now.UnixMilli() - secs*1000
-	s.mu.Lock()
-	var idle []*client
-	for _, c := range s.clients {
-		if !c.busy.Load() && c.lastActive.Load() < limit {
-			idle = append(idle, c)
-		}
-	}
-	s.mu.Unlock()
-	for _, c := range idle {
-		if c.peerSeen.Load() {
-			continue
-		}
-		_ = c.conn.NetConn().Close()
-	}
+	s.closeClientsWhere(func(c *client) bool { return !c.busy.Load() && c.lastActive.Load() < limit })
 }
 
 // closeDeletedUsers closes the connections of users that ACL DELUSER (or
@@ -50,15 +37,24 @@ func (s *Server) closeIdle(now time.Time) {
 // closes its own clients of that user within a tick of applying the change.
 func (s *Server) closeDeletedUsers() {
 	a := s.fsm.ACL()
+	s.closeClientsWhere(func(c *client) bool {
+		u := c.lockedUser()
+		return u != "" && a.Get(u) == nil
+	})
+}
+
+// closeClientsWhere closes the connections that match, except a
+// follower's proxy connections; the sockets are closed outside s.mu.
+func (s *Server) closeClientsWhere(match func(*client) bool) {
 	s.mu.Lock()
-	var gone []*client
+	var hit []*client
 	for _, c := range s.clients {
-		if u := c.lockedUser(); u != "" && a.Get(u) == nil {
-			gone = append(gone, c)
+		if match(c) {
+			hit = append(hit, c)
 		}
 	}
 	s.mu.Unlock()
-	for _, c := range gone {
+	for _, c := range hit {
 		if !c.peerSeen.Load() {
 			_ = c.conn.NetConn().Close()
 		}

@@ -244,9 +244,15 @@ func AppendBulk(dst, b []byte) []byte {
 }
 
 // AppendVerbatim is Redis's addReplyVerbatim with format "txt".
-func AppendVerbatim(dst, b []byte) []byte {
+func AppendVerbatim(dst, b []byte) []byte { return AppendVerbatimFormat(dst, "txt", b) }
+
+// AppendVerbatimFormat is addReplyVerbatim: the format padded with spaces
+// or cut to three bytes, a colon, the text.
+func AppendVerbatimFormat(dst []byte, format string, b []byte) []byte {
+	ext := [3]byte{' ', ' ', ' '}
+	copy(ext[:], format)
 	dst = AppendHeader(dst, '=', len(b)+4)
-	dst = append(dst, "txt:"...)
+	dst = append(append(dst, ext[:]...), ':')
 	dst = append(dst, b...)
 	return append(dst, '\r', '\n')
 }

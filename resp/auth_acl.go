@@ -90,12 +90,11 @@ func (s *Server) checkOps(u *fsm.ACLUser, ops [][]byte) ([][]byte, error) {
 			// A selector's command rules, checked from an empty selector,
 			// in order with its other rules: the first bad one names the
 			// error, as Redis's ACLSetSelector.
-			sel := x.compile(false, nil)
-			rules := fsm.SelectorOps(op)
-			for k, o := range rules {
-				err := fsm.NewACLUser("").Apply("(" + strings.Join(rules[:k+1], " ") + ")")
+			sel, perms := &fsm.ACLSelector{}, x.compile(false, nil)
+			for _, o := range fsm.SelectorOps(op) {
+				err := sel.Apply(o)
 				if err == nil {
-					err = checkCmdRule(x, sel, o)
+					err = checkCmdRule(x, perms, o)
 				}
 				if err != nil {
 					return nil, fsm.SetUserError(op, err)

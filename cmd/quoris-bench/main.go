@@ -35,6 +35,7 @@ type config struct {
 	out      string
 	bars     map[string]bool
 	keys     int
+	profile  string
 }
 
 func main() {
@@ -73,6 +74,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	bars := fs.String("bars", "all", "other bars to measure after the table: all, none, or a comma list of "+strings.Join(barNames, ","))
 	fs.IntVar(&cfg.keys, "keys", 1000000, "keys (100-byte values) loaded for the snapshot, memory and recovery bars")
+	fs.StringVar(&cfg.profile, "profile", "", "take CPU profiles of every quoris node during each run, keep them in this directory and report where the CPU goes")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -165,7 +167,14 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 	// All four systems stay up for the whole run so that each row's runs
 	// can be interleaved across systems: slow drift in the machine's
 	// other load then hits every system alike.
-	systems, err := startSystems(bin, base)
+	var prof *profiler
+	if cfg.profile != "" {
+		if err := os.MkdirAll(cfg.profile, 0o755); err != nil {
+			return "", false, err
+		}
+		prof = &profiler{dir: cfg.profile, secs: max(1, int(cfg.duration.Seconds()/2))}
+	}
+	systems, err := startSystems(bin, base, prof != nil)
 	defer func() {
 		for _, s := range systems {
 			s.stop()
@@ -180,7 +189,7 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 
 	results := make([]rowResult, 0, len(rows))
 	for _, w := range rows {
-		r := benchRow(ctx, cfg, w, systems)
+		r := benchRow(ctx, cfg, w, systems, prof)
 		if err := ctx.Err(); err != nil {
 			return "", false, err
 		}
@@ -195,12 +204,16 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 		// Ratios compare each quoris with the first system, redis always.
 		cols = append(cols, column{Label: s.Label, Desc: s.Desc, Ratio: i >= 2})
 	}
-	return formatReport(cols, results, cfg.runs), failed, nil
+	report = formatReport(cols, results, cfg.runs)
+	if prof != nil {
+		report += formatProfiles(cols, results, prof.dir)
+	}
+	return report, failed, nil
 }
 
 // startSystems starts the four systems in report order; on error it
 // returns the ones already running so the caller stops them.
-func startSystems(bin, base string) ([]*system, error) {
+func startSystems(bin, base string, pprof bool) ([]*system, error) {
 	var systems []*system
 	for _, spec := range []struct {
 		label, desc string
@@ -211,9 +224,9 @@ func startSystems(bin, base string) ([]*system, error) {
 		{"re", "redis-server, appendonly yes, appendfsync everysec, save ''",
 			func() (*system, error) { return startRedis(base, "everysec") }},
 		{"q1", "quoris, 1 node (default, fsynced raft log)",
-			func() (*system, error) { return startQuoris(bin, base, 1) }},
+			func() (*system, error) { return startQuorisOpts(bin, base, 1, pprof) }},
 		{"q3", "quoris, 3 nodes on this machine, benchmark sent to the leader; CPU of all 3",
-			func() (*system, error) { return startQuoris(bin, base, 3) }},
+			func() (*system, error) { return startQuorisOpts(bin, base, 3, pprof) }},
 	} {
 		s, err := spec.start()
 		if err != nil {
@@ -227,7 +240,7 @@ func startSystems(bin, base string) ([]*system, error) {
 
 // benchRow sizes the row for every system, then measures it cfg.runs
 // times, interleaving the systems, and keeps the medians.
-func benchRow(ctx context.Context, cfg *config, w workload, systems []*system) rowResult {
+func benchRow(ctx context.Context, cfg *config, w workload, systems []*system, prof *profiler) rowResult {
 	r := rowResult{Name: w.Name, Cells: make([]cell, len(systems))}
 	ns := make([]int, len(systems))
 	for j, s := range systems {
@@ -249,7 +262,7 @@ func benchRow(ctx context.Context, cfg *config, w workload, systems []*system) r
 			if ns[j] == 0 || ctx.Err() != nil {
 				continue
 			}
-			smp, err := measure(ctx, s, w, ns[j])
+			smp, err := measure(ctx, s, w, ns[j], prof, run)
 			if err != nil {
 				logf("%-12s %s run %d/%d: %v", w.Name, s.Label, run, cfg.runs, err)
 				continue
@@ -314,8 +327,8 @@ func calibrate(ctx context.Context, cfg *config, s *system, w workload) (int, er
 }
 
 // measure runs the row once and charges the server processes' CPU time
-// over the run to its requests.
-func measure(ctx context.Context, s *system, w workload, n int) (sample, error) {
+// over the run to its requests; prof, if not nil, profiles the run.
+func measure(ctx context.Context, s *system, w workload, n int, prof *profiler, run int) (sample, error) {
 	if err := s.alive(); err != nil {
 		return sample{}, err
 	}
@@ -327,16 +340,18 @@ func measure(ctx context.Context, s *system, w workload, n int) (sample, error) 
 	if err != nil {
 		return sample{}, err
 	}
+	profiled := prof.start(ctx, s, w.Name, run)
 	res, err := runBenchmark(ctx, addr, w, n)
+	after, errAfter := cpuTicks(s.pids())
+	shares := profiled()
 	if err != nil {
 		return sample{}, err
 	}
-	after, err := cpuTicks(s.pids())
-	if err != nil {
-		return sample{}, err
+	if errAfter != nil {
+		return sample{}, errAfter
 	}
 	cpu := float64(after-before) * float64(clockTick/time.Microsecond) / float64(n)
-	return sample{RPS: res.RPS, P50: res.P50, P99: res.P99, CPU: cpu}, nil
+	return sample{RPS: res.RPS, P50: res.P50, P99: res.P99, CPU: cpu, prof: shares}, nil
 }
 
 // roundSig rounds x to two significant digits, so request counts read

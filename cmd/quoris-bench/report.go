@@ -10,6 +10,8 @@ import (
 type sample struct {
 	RPS, P50, P99 float64
 	CPU           float64 // server CPU microseconds per request
+	// prof is the run's profiled CPU time per category (-profile).
+	prof map[string]float64
 }
 
 // Cell states besides a measurement.
@@ -23,6 +25,9 @@ const (
 type cell struct {
 	State string
 	sample
+	// Shares is each category's share of the profiled CPU time over
+	// all runs (-profile); nil without profiles.
+	Shares map[string]float64
 }
 
 // column describes one system in the report.
@@ -63,12 +68,16 @@ func medianCell(runs []sample) cell {
 		}
 		return median(xs)
 	}
+	var profs []map[string]float64
+	for _, r := range runs {
+		profs = append(profs, r.prof)
+	}
 	return cell{sample: sample{
 		RPS: pick(func(s sample) float64 { return s.RPS }),
 		P50: pick(func(s sample) float64 { return s.P50 }),
 		P99: pick(func(s sample) float64 { return s.P99 }),
 		CPU: pick(func(s sample) float64 { return s.CPU }),
-	}}
+	}, Shares: fractions(profs)}
 }
 
 // formatReport renders the throughput/latency table and the CPU table.

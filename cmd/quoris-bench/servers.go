@@ -32,6 +32,7 @@ type system struct {
 	Label string // short column label, e.g. "q3"
 	Desc  string // what the label stands for
 	procs []*proc
+	pprof []string // nodes' net/http/pprof addresses (quoris with -profile)
 }
 
 // target is the address to benchmark: the only node, or the current Raft
@@ -106,6 +107,12 @@ func startRedis(base, fsync string) (*system, error) {
 // settings: node1 bootstraps, the others join it. It returns once every
 // node sees n-1 peers and a leader.
 func startQuoris(bin, base string, n int) (*system, error) {
+	return startQuorisOpts(bin, base, n, false)
+}
+
+// startQuorisOpts is startQuoris, with net/http/pprof on every node when
+// pprof is set.
+func startQuorisOpts(bin, base string, n int, pprof bool) (*system, error) {
 	s := &system{}
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("node%d", i)
@@ -113,6 +120,11 @@ func startQuoris(bin, base string, n int) (*system, error) {
 		var join []string
 		if i > 1 {
 			join = []string{"--join", s.procs[0].addr}
+		}
+		if pprof {
+			addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort()))
+			join = append(join, "--pprof-addr", addr)
+			s.pprof = append(s.pprof, addr)
 		}
 		p, err := startWithRetry(fmt.Sprintf("quoris-%dnode/%s", n, id), dir+".log", func(port int) []string {
 			// A failed attempt may have left raft state behind; start clean.

@@ -102,12 +102,21 @@ func (s *Server) ownedSetting(name string) (string, bool) {
 // for an unknown name. Other parts of the server (INFO, SLOWLOG, LATENCY)
 // read their settings here.
 func (s *Server) configValue(name string) string {
+	return s.configValueIn(name, nil)
+}
+
+// configValueIn is configValue; owned, when not nil, is ownedAll's, so a
+// caller reading many settings builds the operator's view once.
+func (s *Server) configValueIn(name string, owned map[string]string) string {
 	p := redisconf.Lookup(name)
 	if p == nil {
+		if owned != nil {
+			return owned[name]
+		}
 		v, _ := s.ownedSetting(name)
 		return v
 	}
-	return s.paramValue(p, nil)
+	return s.paramValue(p, owned)
 }
 
 // ownedAll is every setting of the operator's configuration, by name: one

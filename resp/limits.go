@@ -58,15 +58,15 @@ func parseOutputLimits(v string, into *clientLimits) {
 }
 
 // refreshLimits reads the limits from the node's configuration.
-func (s *Server) refreshLimits() {
+func (s *Server) refreshLimits(owned map[string]string) {
 	l := defaultClientLimits
-	if v := s.configValue("client-output-buffer-limit"); v != "" {
+	if v := s.configValueIn("client-output-buffer-limit", owned); v != "" {
 		parseOutputLimits(v, &l)
 	}
-	if v := s.configValue("client-query-buffer-limit"); v != "" {
+	if v := s.configValueIn("client-query-buffer-limit", owned); v != "" {
 		l.query = parseBulkLimit(v)
 	}
-	if v := s.configValue("tcp-keepalive"); v != "" {
+	if v := s.configValueIn("tcp-keepalive", owned); v != "" {
 		l.keepalive, _ = strconv.Atoi(v)
 	}
 	s.limits.Store(&l)

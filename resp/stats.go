@@ -249,28 +249,32 @@ func (s *Server) notePeak(used uint64) {
 
 // refreshSettings caches the settings the per-command hook reads.
 func (s *Server) refreshSettings() {
-	s.refreshLimits()
+	// One view of the operator's settings for all of them: it runs ten
+	// times a second on every node, and each lookup would build it anew.
+	owned := s.ownedAll()
+	setting := func(name string) string { return owned[name] }
+	s.refreshLimits(owned)
 	o := s.ops
-	if v, err := strconv.ParseInt(s.setting("slowlog-log-slower-than"), 10, 64); err == nil {
+	if v, err := strconv.ParseInt(setting("slowlog-log-slower-than"), 10, 64); err == nil {
 		o.slowerThan.Store(v)
 	}
-	if v, err := strconv.ParseInt(s.setting("slowlog-max-len"), 10, 64); err == nil && v >= 0 {
+	if v, err := strconv.ParseInt(setting("slowlog-max-len"), 10, 64); err == nil && v >= 0 {
 		o.slowMax.Store(v)
 		o.slow.trim(int(v))
 	}
-	if v, err := strconv.ParseInt(s.setting("latency-monitor-threshold"), 10, 64); err == nil && v >= 0 {
+	if v, err := strconv.ParseInt(setting("latency-monitor-threshold"), 10, 64); err == nil && v >= 0 {
 		o.latencyMin.Store(v)
 	}
 	// OBJECT FREQ/IDLETIME follow maxmemory-policy as in Redis.
 	logFactor, decay := int64(10), int64(1)
-	if v, err := strconv.ParseInt(s.setting("lfu-log-factor"), 10, 64); err == nil && v >= 0 {
+	if v, err := strconv.ParseInt(setting("lfu-log-factor"), 10, 64); err == nil && v >= 0 {
 		logFactor = v
 	}
-	if v, err := strconv.ParseInt(s.setting("lfu-decay-time"), 10, 64); err == nil && v >= 0 {
+	if v, err := strconv.ParseInt(setting("lfu-decay-time"), 10, 64); err == nil && v >= 0 {
 		decay = v
 	}
-	s.fsm.SetAccessPolicy(strings.Contains(s.setting("maxmemory-policy"), "lfu"), logFactor, decay)
-	if v, err := strconv.ParseInt(s.configValue("tracking-table-max-keys"), 10, 64); err == nil && v >= 0 {
+	s.fsm.SetAccessPolicy(strings.Contains(setting("maxmemory-policy"), "lfu"), logFactor, decay)
+	if v, err := strconv.ParseInt(s.configValueIn("tracking-table-max-keys", owned), 10, 64); err == nil && v >= 0 {
 		s.track.maxKeys.Store(v)
 	}
 }

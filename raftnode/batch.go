@@ -17,6 +17,8 @@ import (
 const (
 	maxBatchCmds  = 4096
 	maxBatchBytes = 1 << 20
+	// maxSizeHint bounds the room a new batch starts with (see sizeHint).
+	maxSizeHint = 64 << 10
 )
 
 // A command's position in its batch is part of its change token
@@ -42,6 +44,10 @@ type batcher struct {
 	sealed   []*batch // full batches waiting for an in-flight slot, in order
 	inflight int
 	flying   []*batch // handed to raft, not yet answered; see owns
+	// sizeHint is the capacity a new batch starts with: about the last
+	// batch's size, since a steady load fills each batch alike and
+	// growing one by doubling allocates twice what it ends with.
+	sizeHint int
 	closed   bool
 	kick     chan struct{}
 	exited   chan struct{} // closed when run has returned
@@ -126,7 +132,7 @@ func (b *batcher) submit(kind byte, db int, now int64, args [][]byte) Ticket {
 		return failedTicket(ErrNotApplied)
 	}
 	if b.cur == nil {
-		b.cur = &batch{buf: make([]byte, fsm.BatchHeaderRoom, 512), done: make(chan struct{})}
+		b.cur = &batch{buf: make([]byte, fsm.BatchHeaderRoom, max(512, b.sizeHint)), done: make(chan struct{})}
 	}
 	if b.maxItem > 0 && itemBound(args) > b.maxItem {
 		b.mu.Unlock()
@@ -200,6 +206,9 @@ func (b *batcher) take() *batch {
 		b.sealed = b.sealed[1:]
 	case b.cur != nil:
 		next, b.cur = b.cur, nil
+		// A little over the last size, so a batch as large does not
+		// grow; capped, since one burst should not size every batch.
+		b.sizeHint = min(len(next.buf)+len(next.buf)/8, maxSizeHint)
 	default:
 		return nil
 	}
@@ -214,6 +223,11 @@ func (bt *batch) finish() []byte {
 	start := fsm.BatchHeaderRoom - len(h)
 	copy(bt.buf[start:], h)
 	bt.buf = bt.buf[start:]
+	if cap(bt.buf) > 4096 && cap(bt.buf) > 2*len(bt.buf) {
+		// Sized for a larger batch than came: the log cache keeps the
+		// entry, and would keep the unused room with it.
+		bt.buf = slices.Clone(bt.buf)
+	}
 	bt.start.Store(&bt.buf[0])
 	return bt.buf
 }

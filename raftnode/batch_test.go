@@ -75,3 +75,52 @@ func TestSubmitOnFollowerAndAfterShutdown(t *testing.T) {
 		t.Fatalf("submit after shutdown: %v, want ErrNotApplied", err)
 	}
 }
+
+// A batch starts with room for about the last one, so a steady load does
+// not grow each batch by doubling; one that came out much smaller than
+// its room is trimmed before the log cache keeps it.
+func TestBatchSizing(t *testing.T) {
+	b := &batcher{maxInflight: 1, kick: make(chan struct{}, 1)}
+	val := string(make([]byte, 200))
+	fill := func(cmds int) *batch {
+		t.Helper()
+		for i := 0; i < cmds; i++ {
+			b.Submit(0, 1, bargs("SET", strconv.Itoa(i), val))
+		}
+		b.mu.Lock()
+		bt := b.take()
+		b.inflight--
+		b.mu.Unlock()
+		if bt == nil || bt.count != cmds {
+			t.Fatalf("took %v, want a batch of %d", bt, cmds)
+		}
+		bt.finish()
+		return bt
+	}
+	first := fill(40)
+	hint := b.sizeHint
+	if hint < len(first.buf) {
+		t.Fatalf("size hint %d below the last batch's %d bytes", hint, len(first.buf))
+	}
+	b.Submit(0, 1, bargs("SET", "k", val))
+	if got := cap(b.cur.buf); got != hint {
+		t.Fatalf("new batch room %d, want the hint %d", got, hint)
+	}
+	b.mu.Lock()
+	b.cur = nil
+	b.mu.Unlock()
+	same := fill(40)
+	if cap(same.buf) > hint {
+		t.Errorf("a batch as large as the last grew: room %d, hint %d", cap(same.buf), hint)
+	}
+	for i := 0; i < 2; i++ {
+		fill(300) // bursts: the hint is capped
+	}
+	if b.sizeHint > maxSizeHint {
+		t.Errorf("size hint %d over its cap %d", b.sizeHint, maxSizeHint)
+	}
+	small := fill(1)
+	if c, l := cap(small.buf), len(small.buf); c > 4096 && c > 2*l {
+		t.Errorf("one command after a burst keeps %d bytes of room for %d", c, l)
+	}
+}

@@ -135,7 +135,13 @@ func openRaft(cfg Config, f *fsm.FSM, st *stores, hl hclog.Logger) (*Node, error
 	rc.LocalID = raft.ServerID(cfg.NodeID)
 	rc.Logger = hl
 	rc.BatchApplyCh = true
-	rc.MaxAppendEntries = 512
+	// raft allocates MaxAppendEntries pointers for every AppendEntries it
+	// builds and every commit it hands to the FSM, used or not. Client
+	// commands travel as one batch entry per group commit, so few entries
+	// are ever pending: 64 (raft's default) rather than 512 took 40% off
+	// the bytes a 3-node SET allocates (2468 -> 1418 per request, all
+	// nodes) and still groups 64 transactions per fsync.
+	rc.MaxAppendEntries = 64
 	if cfg.HeartbeatTimeout > 0 {
 		rc.HeartbeatTimeout = cfg.HeartbeatTimeout
 		// The whole heartbeat timeout, not raft's half: a leader

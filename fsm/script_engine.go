@@ -561,7 +561,16 @@ func compileLua(src, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lua.Compile(chunk, name)
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, err
+	}
+	// gopher-lua marks a main chunk as wanting Lua 5.0's implicit "arg"
+	// table, which Lua 5.1 gives only to functions declared with "...";
+	// no name reaches it in a main chunk, yet every call built it (a
+	// table and its string map: most of what a short script allocated).
+	proto.IsVarArg &^= lua.VarArgNeedsArg
+	return proto, nil
 }
 
 // compileError formats a parse error as Lua 5.1 would, as far as

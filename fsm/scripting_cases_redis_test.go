@@ -9,6 +9,10 @@ import (
 var scriptCases = [][]string{
 	{"SET", "s", "x"},
 	{"EVAL", "x = 1", "0"},
+	// Lua 5.1's implicit "arg" of a vararg function that does not use
+	// "...", and none in the script body itself.
+	{"EVAL", "local function f(...) return arg.n end return f(1, 2, 3)", "0"},
+	{"EVAL", "return type(arg)", "0"},
 	{"EVAL", "return y", "0"},
 	{"EVAL", "return type(os)", "0"},
 	{"EVAL", "return type(print)", "0"},

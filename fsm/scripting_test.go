@@ -242,3 +242,19 @@ func TestAddressesDeterministic(t *testing.T) {
 		t.Errorf("identities: %q", a[0])
 	}
 }
+
+// gopher-lua would build Lua 5.0's "arg" table on every call of a script's
+// main chunk, where nothing can name it: compileLua drops the flag there
+// and only there.
+func TestMainChunkBuildsNoArgTable(t *testing.T) {
+	proto, err := compileLua("local function f(...) return arg.n end return f(1, 2)", "user_script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if proto.IsVarArg&lua.VarArgNeedsArg != 0 {
+		t.Errorf("main chunk still asks for an arg table (IsVarArg %#x)", proto.IsVarArg)
+	}
+	if len(proto.FunctionPrototypes) != 1 || proto.FunctionPrototypes[0].IsVarArg&lua.VarArgNeedsArg == 0 {
+		t.Errorf("a nested vararg function lost its arg table")
+	}
+}

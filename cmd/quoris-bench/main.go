@@ -340,9 +340,14 @@ func measure(ctx context.Context, s *system, w workload, n int, prof *profiler, 
 	if err != nil {
 		return sample{}, err
 	}
+	allocBefore, err := prof.totalAlloc(ctx, s)
+	if err != nil {
+		return sample{}, err
+	}
 	profiled := prof.start(ctx, s, w.Name, run)
 	res, err := runBenchmark(ctx, addr, w, n)
 	after, errAfter := cpuTicks(s.pids())
+	allocAfter, errAlloc := prof.totalAlloc(ctx, s)
 	shares := profiled()
 	if err != nil {
 		return sample{}, err
@@ -350,8 +355,12 @@ func measure(ctx context.Context, s *system, w workload, n int, prof *profiler, 
 	if errAfter != nil {
 		return sample{}, errAfter
 	}
+	if errAlloc != nil {
+		return sample{}, errAlloc
+	}
 	cpu := float64(after-before) * float64(clockTick/time.Microsecond) / float64(n)
-	return sample{RPS: res.RPS, P50: res.P50, P99: res.P99, CPU: cpu, prof: shares}, nil
+	alloc := float64(allocAfter-allocBefore) / float64(n)
+	return sample{RPS: res.RPS, P50: res.P50, P99: res.P99, CPU: cpu, Alloc: alloc, prof: shares}, nil
 }
 
 // roundSig rounds x to two significant digits, so request counts read

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -181,6 +182,46 @@ func (pr *profiler) take(ctx context.Context, addr, path string) (map[string]flo
 	return cpuShares(p)
 }
 
+// totalAlloc sums the bytes every node of s has allocated since it
+// started (runtime.MemStats.TotalAlloc, which net/http/pprof prints).
+func (pr *profiler) totalAlloc(ctx context.Context, s *system) (uint64, error) {
+	if pr == nil {
+		return 0, nil
+	}
+	var sum uint64
+	for _, addr := range s.pprof {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/allocs?debug=1", nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return 0, err
+		}
+		n, err := parseTotalAlloc(data)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", addr, err)
+		}
+		sum += n
+	}
+	return sum, nil
+}
+
+// parseTotalAlloc finds "# TotalAlloc = N" in a debug=1 heap profile.
+func parseTotalAlloc(b []byte) (uint64, error) {
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "# TotalAlloc = "); ok {
+			return strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no TotalAlloc line in the heap profile")
+}
+
 // fractions turns per-category CPU times (summed over runs) into shares.
 func fractions(runs []map[string]float64) map[string]float64 {
 	total := 0.0
@@ -208,14 +249,14 @@ func formatProfiles(cols []column, rows []rowResult, dir string) string {
 		names = append(names, c.Name)
 	}
 	names = append(names, otherCategory)
-	header := append([]string{"workload", "sys", "cpu/req"}, names...)
+	header := append([]string{"workload", "sys", "B/req", "cpu/req"}, names...)
 	var table [][]string
 	for _, r := range rows {
 		for j, c := range r.Cells {
 			if c.State != stateOK || c.Shares == nil {
 				continue
 			}
-			line := []string{r.Name, cols[j].Label, fmt.Sprintf("%.1f", c.CPU)}
+			line := []string{r.Name, cols[j].Label, fmt.Sprintf("%.0f", c.Alloc), fmt.Sprintf("%.1f", c.CPU)}
 			for _, n := range names {
 				line = append(line, fmt.Sprintf("%.1f", c.CPU*c.Shares[n]))
 			}
@@ -226,7 +267,8 @@ func formatProfiles(cols []column, rows []rowResult, dir string) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nWhere quoris's CPU goes: µs per request, all nodes, by share of CPU-profile samples over every run\n")
+	fmt.Fprintf(&b, "\nWhere quoris's CPU goes: µs per request, all nodes, by share of CPU-profile samples over every run;\n")
+	fmt.Fprintf(&b, "B/req: bytes the Go heap allocated per request, all nodes (median run)\n")
 	fmt.Fprintf(&b, "(profiles in %s; `go tool pprof <file>` opens one)\n", dir)
 	for _, c := range cpuCategories {
 		fmt.Fprintf(&b, "  %-6s %s\n", c.Name, c.Desc)

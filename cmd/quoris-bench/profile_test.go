@@ -82,10 +82,10 @@ func TestFormatProfiles(t *testing.T) {
 	cols := []column{{Label: "ra"}, {Label: "q1"}}
 	rows := []rowResult{{Name: "SET c50", Cells: []cell{
 		{sample: sample{CPU: 16}},
-		{sample: sample{CPU: 40}, Shares: map[string]float64{"write": 0.25, "fsm": 0.5, "other": 0.25}},
+		{sample: sample{CPU: 40, Alloc: 1234}, Shares: map[string]float64{"write": 0.25, "fsm": 0.5, "other": 0.25}},
 	}}}
 	out := formatProfiles(cols, rows, "/tmp/p")
-	for _, want := range []string{"SET c50", "q1", "40.0", "10.0", "20.0", "/tmp/p"} {
+	for _, want := range []string{"SET c50", "q1", "1234", "40.0", "10.0", "20.0", "/tmp/p"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -95,5 +95,25 @@ func TestFormatProfiles(t *testing.T) {
 	}
 	if got := formatProfiles(cols, rows[:0], "/tmp/p"); got != "" {
 		t.Errorf("no rows: %q", got)
+	}
+}
+
+func TestParseTotalAlloc(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     uint64
+		wantErr  bool
+	}{
+		{"heap profile tail", "heap profile: 1: 2 [3: 4] @ heap/1048576\n\n# runtime.MemStats\n# Alloc = 123\n# TotalAlloc = 987654321\n# Sys = 5\n", 987654321, false},
+		{"missing", "# Alloc = 1\n", 0, true},
+		{"not a number", "# TotalAlloc = lots\n", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseTotalAlloc([]byte(tt.in))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("parseTotalAlloc = %d, %v; want %d, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
 	}
 }

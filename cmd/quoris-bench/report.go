@@ -10,6 +10,7 @@ import (
 type sample struct {
 	RPS, P50, P99 float64
 	CPU           float64 // server CPU microseconds per request
+	Alloc         float64 // bytes allocated per request, all nodes (-profile)
 	// prof is the run's profiled CPU time per category (-profile).
 	prof map[string]float64
 }
@@ -73,10 +74,11 @@ func medianCell(runs []sample) cell {
 		profs = append(profs, r.prof)
 	}
 	return cell{sample: sample{
-		RPS: pick(func(s sample) float64 { return s.RPS }),
-		P50: pick(func(s sample) float64 { return s.P50 }),
-		P99: pick(func(s sample) float64 { return s.P99 }),
-		CPU: pick(func(s sample) float64 { return s.CPU }),
+		RPS:   pick(func(s sample) float64 { return s.RPS }),
+		P50:   pick(func(s sample) float64 { return s.P50 }),
+		P99:   pick(func(s sample) float64 { return s.P99 }),
+		CPU:   pick(func(s sample) float64 { return s.CPU }),
+		Alloc: pick(func(s sample) float64 { return s.Alloc }),
 	}, Shares: fractions(profs)}
 }
 

@@ -33,11 +33,11 @@ func TestMedian(t *testing.T) {
 
 func TestMedianCell(t *testing.T) {
 	got := medianCell([]sample{
-		{RPS: 100, P50: 1, P99: 9, CPU: 30, prof: map[string]float64{"read": 10, "fsm": 30}},
-		{RPS: 300, P50: 3, P99: 7, CPU: 10},
-		{RPS: 200, P50: 2, P99: 8, CPU: 20, prof: map[string]float64{"read": 50, "write": 10}},
+		{RPS: 100, P50: 1, P99: 9, CPU: 30, Alloc: 700, prof: map[string]float64{"read": 10, "fsm": 30}},
+		{RPS: 300, P50: 3, P99: 7, CPU: 10, Alloc: 900},
+		{RPS: 200, P50: 2, P99: 8, CPU: 20, Alloc: 800, prof: map[string]float64{"read": 50, "write": 10}},
 	})
-	want := cell{sample: sample{RPS: 200, P50: 2, P99: 8, CPU: 20},
+	want := cell{sample: sample{RPS: 200, P50: 2, P99: 8, CPU: 20, Alloc: 800},
 		Shares: map[string]float64{"read": 0.6, "fsm": 0.3, "write": 0.1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)

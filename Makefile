@@ -103,7 +103,9 @@ compare: deps
 # table, then the other bars (snapshot stall, memory, recovery, failover,
 # pub/sub delivery next to redis-server).
 # Options: make bench BENCH_ARGS='-runs 1 -only "^SET" -bars none' or
-# BENCH_ARGS='-only "^$$" -bars memory,recovery -keys 100000'.
+# BENCH_ARGS='-only "^$$" -bars memory,recovery -keys 100000'; add
+# '-profile DIR' for CPU profiles of every node and where the CPU goes
+# (docs/performance.md).
 bench: build deps
 	$(GO) run ./cmd/quoris-bench -quoris $(BIN) $(BENCH_ARGS)
 

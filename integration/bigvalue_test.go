@@ -24,6 +24,12 @@ func TestBigValues(t *testing.T) {
 	value := patterned(1, 32<<20)
 	huge := make([]byte, 200<<20)
 	c := NewCluster(t)
+	// One second rather than the harness's 400 ms: under `make test`,
+	// sharing both cores with race-enabled packages, the followers once
+	// answered nothing for 0.7 s while applying the 32 MiB value (CI,
+	// 2026-12-04), and the leader stepped down. The latency bound below
+	// still catches an unchunked value (3-4 s).
+	c.Flags = append(c.Flags, "--raft-heartbeat-timeout", "1s", "--raft-election-timeout", "1s")
 	c.Start(3)
 	leader := c.Leader()
 	before, err := c.RaftInfo(leader)

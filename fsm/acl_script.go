@@ -41,14 +41,30 @@ func registerAsUser(t *Table) {
 }
 
 func asUserInner(f *FSM, args [][]byte) *Command {
-	if len(args) < 3 {
+	return wrappedInner(f, args, 2, func(name string) bool { return asUserCommands[name] })
+}
+
+// wrappedInner is the command a wrapper (QUORIS.ASUSER, QUORIS.RESP3)
+// runs, args[skip:], when allowed takes its name and its arity fits; nil
+// otherwise.
+func wrappedInner(f *FSM, args [][]byte, skip int, allowed func(name string) bool) *Command {
+	if len(args) <= skip {
 		return nil
 	}
-	inner := f.table.Lookup(args[2])
-	if inner == nil || !asUserCommands[inner.Name] || !inner.ArityOK(len(args)-2) {
+	inner := f.table.Lookup(args[skip])
+	if inner == nil || !allowed(inner.Name) || !inner.ArityOK(len(args)-skip) {
 		return nil
 	}
 	return inner
+}
+
+// runWrapped runs a wrapper's inner command once the wrapper has set c
+// up for it: the wrapper's own entry in the table carries no denyoom.
+func runWrapped(c *Ctx, inner *Command) error {
+	if c.Write && inner.DenyOOM && c.f.refuseOOM() {
+		return ErrOOM
+	}
+	return inner.Run(c)
 }
 
 func cmdAsUser(c *Ctx) error {
@@ -59,10 +75,7 @@ func cmdAsUser(c *Ctx) error {
 	args, user := c.Args, c.user
 	c.Args, c.user = args[2:], string(args[1])
 	defer func() { c.Args, c.user = args, user }()
-	if c.Write && inner.DenyOOM && c.f.refuseOOM() {
-		return ErrOOM
-	}
-	return inner.Run(c)
+	return runWrapped(c, inner)
 }
 
 // scriptACLDenied is the error redis.call answers when the script's

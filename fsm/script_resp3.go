@@ -28,14 +28,7 @@ func registerRESP3Script(t *Table) {
 }
 
 func resp3Inner(f *FSM, args [][]byte) *Command {
-	if len(args) < 2 {
-		return nil
-	}
-	inner := f.table.Lookup(args[1])
-	if inner == nil || !RESP3Wraps(inner.Name) || !inner.ArityOK(len(args)-1) {
-		return nil
-	}
-	return inner
+	return wrappedInner(f, args, 1, RESP3Wraps)
 }
 
 func cmdRESP3Script(c *Ctx) error {
@@ -46,8 +39,5 @@ func cmdRESP3Script(c *Ctx) error {
 	args, r3 := c.Args, c.resp3
 	c.Args, c.resp3 = args[1:], true
 	defer func() { c.Args, c.resp3 = args, r3 }()
-	if c.Write && inner.DenyOOM && c.f.refuseOOM() {
-		return ErrOOM
-	}
-	return inner.Run(c)
+	return runWrapped(c, inner)
 }

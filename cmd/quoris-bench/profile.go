@@ -155,22 +155,9 @@ func (pr *profiler) take(ctx context.Context, addr, path string) (map[string]flo
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, pr.secs)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	data, err := httpGet(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, pr.secs))
 	if err != nil {
 		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s: %s", url, resp.Status, bytes.TrimSpace(data))
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return nil, err
@@ -190,16 +177,7 @@ func (pr *profiler) totalAlloc(ctx context.Context, s *system) (uint64, error) {
 	}
 	var sum uint64
 	for _, addr := range s.pprof {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/allocs?debug=1", nil)
-		if err != nil {
-			return 0, err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		data, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		data, err := httpGet(ctx, "http://"+addr+"/debug/pprof/allocs?debug=1")
 		if err != nil {
 			return 0, err
 		}
@@ -210,6 +188,27 @@ func (pr *profiler) totalAlloc(ctx context.Context, s *system) (uint64, error) {
 		sum += n
 	}
 	return sum, nil
+}
+
+// httpGet returns the body of a 200 answer to GET url.
+func httpGet(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %s: %s", url, resp.Status, bytes.TrimSpace(data))
+	}
+	return data, nil
 }
 
 // parseTotalAlloc finds "# TotalAlloc = N" in a debug=1 heap profile.

@@ -13,6 +13,7 @@ func (n *Node) Join(id, raftAddr, respAddr string, voter bool) error {
 	if !n.IsLeader() {
 		return ErrNotLeader
 	}
+	defer n.verify.voters.changing()()
 	fut := n.raft.GetConfiguration()
 	if err := fut.Error(); err != nil {
 		return err
@@ -49,6 +50,7 @@ func (n *Node) Remove(id string) error {
 	if !n.IsLeader() {
 		return ErrNotLeader
 	}
+	defer n.verify.voters.changing()()
 	if err := n.raft.RemoveServer(raft.ServerID(id), 0, 10*time.Second).Error(); err != nil {
 		return classify(err)
 	}

@@ -24,7 +24,7 @@ func (n *Node) ReadBarrier(ctx context.Context) error {
 		return err
 	}
 	ci := n.raft.CommitIndex()
-	if err := n.verify.verify(); err != nil {
+	if err := n.verify.verify(term); err != nil {
 		return ErrReadUnavailable
 	}
 	if n.raft.CurrentTerm() != term {
@@ -81,32 +81,45 @@ func (n *Node) WaitApplied(ctx context.Context, idx uint64) error {
 // arrived, so each caller's confirmation postdates its commit-index read.
 type verifier struct {
 	r       *raft.Raft
-	self    raft.ServerID
+	voters  *voterCache
 	acks    *contactTransport
 	wait    time.Duration // how long fresh acknowledgements may take
 	mu      sync.Mutex
 	waiting []chan error
 	spare   []chan error // the previous round's slice, reused for the next
 	running bool
-	peers   []raft.ServerID // freshQuorum's scratch; only loop uses it
+	term    uint64 // the newest caller's term; the next round's voter set
 }
 
 func newVerifier(r *raft.Raft, self raft.ServerID, acks *contactTransport, wait time.Duration) *verifier {
-	return &verifier{r: r, self: self, acks: acks, wait: wait}
+	return &verifier{r: r, voters: newVoterCache(r, self), acks: acks, wait: wait}
 }
 
 var errChPool = sync.Pool{New: func() any { return make(chan error, 1) }}
 
-func (v *verifier) verify() error {
+// verify confirms that this node, leader in term, still led after verify
+// was called.
+func (v *verifier) verify(term uint64) error {
+	vs, err := v.voters.get(term)
+	if err != nil {
+		return err
+	}
+	if vs.sole() {
+		// No other node can win an election this node does not vote
+		// in, and raft's own check would answer at once, after a trip
+		// through its main loop.
+		return nil
+	}
 	ch := errChPool.Get().(chan error)
 	v.mu.Lock()
 	v.waiting = append(v.waiting, ch)
+	v.term = max(v.term, term)
 	if !v.running {
 		v.running = true
 		go v.loop()
 	}
 	v.mu.Unlock()
-	err := <-ch
+	err = <-ch
 	errChPool.Put(ch)
 	return err
 }
@@ -114,7 +127,7 @@ func (v *verifier) verify() error {
 func (v *verifier) loop() {
 	for {
 		v.mu.Lock()
-		batch := v.waiting
+		batch, term := v.waiting, v.term
 		if len(batch) == 0 {
 			v.running = false
 			v.mu.Unlock()
@@ -125,7 +138,7 @@ func (v *verifier) loop() {
 		start := time.Now() // every waiter of batch registered before this
 		err := v.r.VerifyLeader().Error()
 		if err == nil {
-			err = v.freshQuorum(start)
+			err = v.freshQuorum(term, start)
 		}
 		for i, ch := range batch {
 			ch <- err
@@ -145,27 +158,15 @@ var errStaleVerify = errors.New("raftnode: leadership not confirmed by requests 
 // satisfied by answers to requests sent before start (see contactTransport);
 // the heartbeats VerifyLeader triggers are sent after start, so a live
 // leader passes within one round trip.
-func (v *verifier) freshQuorum(start time.Time) error {
+func (v *verifier) freshQuorum(term uint64, start time.Time) error {
 	if v.acks == nil {
 		return nil
 	}
-	cf := v.r.GetConfiguration()
-	if err := cf.Error(); err != nil {
+	vs, err := v.voters.get(term)
+	if err != nil {
 		return err
 	}
-	peers := v.peers[:0]
-	defer func() { v.peers = peers }()
-	voters := 0
-	for _, srv := range cf.Configuration().Servers {
-		if srv.Suffrage != raft.Voter {
-			continue
-		}
-		voters++
-		if srv.ID != v.self {
-			peers = append(peers, srv.ID)
-		}
-	}
-	need := voters/2 + 1 - 1 // this node's own vote counts
+	peers, need := vs.peers, vs.need()
 	n, next := v.acks.ackedSince(peers, start)
 	if n >= need {
 		return nil // the usual case: VerifyLeader waited for fresh replies

@@ -36,9 +36,18 @@ type config struct {
 	bars     map[string]bool
 	keys     int
 	profile  string
+	floor    bool
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-serve-floor" {
+		// The bench starts itself this way for its floor system (floor.go).
+		if err := serveFloor(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "quoris-bench floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,6 +84,7 @@ func parseFlags(args []string) (*config, error) {
 	bars := fs.String("bars", "all", "other bars to measure after the table: all, none, or a comma list of "+strings.Join(barNames, ","))
 	fs.IntVar(&cfg.keys, "keys", 1000000, "keys (100-byte values) loaded for the snapshot, memory and recovery bars")
 	fs.StringVar(&cfg.profile, "profile", "", "take CPU profiles of every quoris node during each run, keep them in this directory and report where the CPU goes")
+	fs.BoolVar(&cfg.floor, "floor", true, "also measure the floor: a bare redcon server (goroutine per connection, a map, no raft), as column rf")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -174,7 +184,7 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 		}
 		prof = &profiler{dir: cfg.profile, secs: max(1, int(cfg.duration.Seconds()/2))}
 	}
-	systems, err := startSystems(bin, base, prof != nil)
+	systems, err := startSystems(bin, base, prof != nil, cfg.floor)
 	defer func() {
 		for _, s := range systems {
 			s.stop()
@@ -213,12 +223,13 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 
 // startSystems starts the four systems in report order; on error it
 // returns the ones already running so the caller stops them.
-func startSystems(bin, base string, pprof bool) ([]*system, error) {
+func startSystems(bin, base string, pprof, floor bool) ([]*system, error) {
 	var systems []*system
-	for _, spec := range []struct {
+	type systemSpec struct {
 		label, desc string
 		start       func() (*system, error)
-	}{
+	}
+	specs := []systemSpec{
 		{"ra", "redis-server, appendonly yes, appendfsync always, save ''",
 			func() (*system, error) { return startRedis(base, "always") }},
 		{"re", "redis-server, appendonly yes, appendfsync everysec, save ''",
@@ -227,7 +238,12 @@ func startSystems(bin, base string, pprof bool) ([]*system, error) {
 			func() (*system, error) { return startQuorisOpts(bin, base, 1, pprof) }},
 		{"q3", "quoris, 3 nodes on this machine, benchmark sent to the leader; CPU of all 3",
 			func() (*system, error) { return startQuorisOpts(bin, base, 3, pprof) }},
-	} {
+	}
+	if floor {
+		specs = append(specs, systemSpec{"rf", "floor: bare redcon server in Go, goroutine per connection, map under a mutex; no raft, no log, no fsync (SET, GET, INCR only)",
+			func() (*system, error) { return startFloor(base) }})
+	}
+	for _, spec := range specs {
 		s, err := spec.start()
 		if err != nil {
 			return systems, fmt.Errorf("start %s: %w", spec.label, err)

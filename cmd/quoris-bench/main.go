@@ -170,11 +170,11 @@ func run(ctx context.Context, cfg *config) error {
 	return nil
 }
 
-// throughput measures rows on the four systems and returns the tables;
+// throughput measures rows on every system and returns the tables;
 // failed says some cell could not be measured. The systems are stopped
 // before it returns, so they do not share the machine with the bars.
 func throughput(ctx context.Context, cfg *config, bin, base string, rows []workload) (report string, failed bool, err error) {
-	// All four systems stay up for the whole run so that each row's runs
+	// All systems stay up for the whole run so that each row's runs
 	// can be interleaved across systems: slow drift in the machine's
 	// other load then hits every system alike.
 	var prof *profiler
@@ -221,7 +221,7 @@ func throughput(ctx context.Context, cfg *config, bin, base string, rows []workl
 	return report, failed, nil
 }
 
-// startSystems starts the four systems in report order; on error it
+// startSystems starts the systems in report order; on error it
 // returns the ones already running so the caller stops them.
 func startSystems(bin, base string, pprof, floor bool) ([]*system, error) {
 	var systems []*system

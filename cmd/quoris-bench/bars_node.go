@@ -87,17 +87,10 @@ func startRedisPlain(dir string) (*system, error) {
 		return nil, err
 	}
 	log := filepath.Join(dir, "redis.log")
-	p, err := startWithRetry("redis-memory", log, func(port int) []string {
+	return startPinged("redis-memory", log, func(port int) []string {
 		return []string{"redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--dir", dir, "--logfile", log, "--daemonize", "no", "--save", "", "--appendonly", "no"}
-	}, func(addr string) bool {
-		s, err := do(addr, time.Second, "PING")
-		return err == nil && s == "PONG"
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &system{procs: []*proc{p}}, nil
 }
 
 // recoveryTail is how many writes follow the snapshot before the kill, so

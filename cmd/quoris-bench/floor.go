@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/tidwall/redcon"
 )
@@ -84,14 +83,7 @@ func startFloor(base string) (*system, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := startWithRetry("floor", filepath.Join(base, "floor.log"), func(port int) []string {
+	return startPinged("floor", filepath.Join(base, "floor.log"), func(port int) []string {
 		return []string{self, "-serve-floor", "127.0.0.1:" + strconv.Itoa(port)}
-	}, func(addr string) bool {
-		s, err := do(addr, time.Second, "PING")
-		return err == nil && s == "PONG"
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &system{procs: []*proc{p}}, nil
 }

@@ -88,12 +88,17 @@ func startRedis(base, fsync string) (*system, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	p, err := startWithRetry("redis-"+fsync, filepath.Join(dir, "redis.log"), func(port int) []string {
+	return startPinged("redis-"+fsync, filepath.Join(dir, "redis.log"), func(port int) []string {
 		return []string{"redis-server",
 			"--bind", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"), "--daemonize", "no",
 			"--save", "", "--appendonly", "yes", "--appendfsync", fsync}
-	}, func(addr string) bool {
+	})
+}
+
+// startPinged is a one-process system, ready once it answers PING.
+func startPinged(name, logPath string, argv func(port int) []string) (*system, error) {
+	p, err := startWithRetry(name, logPath, argv, func(addr string) bool {
 		s, err := do(addr, time.Second, "PING")
 		return err == nil && s == "PONG"
 	})

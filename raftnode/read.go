@@ -88,7 +88,6 @@ type verifier struct {
 	waiting []chan error
 	spare   []chan error // the previous round's slice, reused for the next
 	running bool
-	term    uint64 // the newest caller's term; the next round's voter set
 }
 
 func newVerifier(r *raft.Raft, self raft.ServerID, acks *contactTransport, wait time.Duration) *verifier {
@@ -113,7 +112,6 @@ func (v *verifier) verify(term uint64) error {
 	ch := errChPool.Get().(chan error)
 	v.mu.Lock()
 	v.waiting = append(v.waiting, ch)
-	v.term = max(v.term, term)
 	if !v.running {
 		v.running = true
 		go v.loop()
@@ -127,7 +125,7 @@ func (v *verifier) verify(term uint64) error {
 func (v *verifier) loop() {
 	for {
 		v.mu.Lock()
-		batch, term := v.waiting, v.term
+		batch := v.waiting
 		if len(batch) == 0 {
 			v.running = false
 			v.mu.Unlock()
@@ -136,6 +134,7 @@ func (v *verifier) loop() {
 		v.waiting, v.spare = v.spare[:0], nil
 		v.mu.Unlock()
 		start := time.Now() // every waiter of batch registered before this
+		term := v.r.CurrentTerm()
 		err := v.r.VerifyLeader().Error()
 		if err == nil {
 			err = v.freshQuorum(term, start)
